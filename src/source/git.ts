@@ -1,0 +1,119 @@
+import { spawn } from 'node:child_process';
+import type { Diagnostic } from '../model/diagnostic.js';
+import type { SourceFile } from '../model/document.js';
+import type { ReadResult } from './files.js';
+import {
+  CONFIG_FILE,
+  POLICY_FOLDERS,
+  PolicyReadError,
+  decodeSource,
+  fileProblem,
+  isPolicyFileName,
+  tooLarge,
+} from './files.js';
+import { LIMITS } from './limits.js';
+
+/** Thrown when git fails (not a repository, unknown revision, git missing). */
+export class GitError extends PolicyReadError {
+  override name = 'GitError';
+}
+
+interface TreeEntry {
+  mode: string;
+  type: string;
+  oid: string;
+  size: number;
+  path: string;
+}
+
+/**
+ * Reads the policy files of one revision straight from git objects, without touching the work
+ * tree: one `git ls-tree` for the listing and one `git cat-file --batch` for every blob.
+ */
+export async function readPolicyRevision(repoDir: string, revision: string): Promise<ReadResult> {
+  if (!/^[A-Za-z0-9_./@{}^~:-]+$/.test(revision) || revision.startsWith('-')) {
+    throw new GitError(`'${revision}' is not a revision name`);
+  }
+  const commit = (await runGit(repoDir, ['rev-parse', '--verify', '--end-of-options', `${revision}^{commit}`])).toString().trim();
+  const listing = await runGit(repoDir, [
+    'ls-tree', '-r', '-z', '-l', '--full-tree', commit, '--', CONFIG_FILE, '.gitmodules', ...POLICY_FOLDERS,
+  ]);
+  const diagnostics: Diagnostic[] = [];
+  const wanted: TreeEntry[] = [];
+  for (const entry of parseTree(listing)) {
+    if (entry.path === '.gitmodules') {
+      diagnostics.push(fileProblem(entry.path, 'submodule', 'the policy repository declares git submodules'));
+    } else if (entry.mode === '160000') {
+      diagnostics.push(fileProblem(entry.path, 'submodule', `${entry.path} is a git submodule; submodules are not read`));
+    } else if (entry.mode === '120000') {
+      diagnostics.push(fileProblem(entry.path, 'symlink', `${entry.path} is a symbolic link; links are not followed`));
+    } else if (entry.type === 'blob' && (entry.path === CONFIG_FILE || isPolicyFileName(entry.path))) {
+      if (entry.size > LIMITS.maxFileBytes) diagnostics.push(tooLarge(entry.path, entry.size));
+      else wanted.push(entry);
+    }
+  }
+  if (wanted.length > LIMITS.maxFiles) {
+    throw new GitError(`revision ${revision} holds ${wanted.length} policy files; at most ${LIMITS.maxFiles} are read`);
+  }
+  const blobs = await readBlobs(repoDir, wanted.map((e) => e.oid));
+  const files: SourceFile[] = [];
+  for (const entry of wanted) {
+    const decoded = decodeSource(entry.path, blobs.get(entry.oid)!);
+    if ('text' in decoded) files.push({ ...decoded, blob: entry.oid });
+    else diagnostics.push(decoded);
+  }
+  return { files, diagnostics };
+}
+
+function parseTree(listing: Buffer): TreeEntry[] {
+  const out: TreeEntry[] = [];
+  for (const record of listing.toString('utf8').split('\0')) {
+    if (!record) continue;
+    const tab = record.indexOf('\t');
+    const [mode, type, oid, size] = record.slice(0, tab).split(/\s+/);
+    out.push({ mode: mode!, type: type!, oid: oid!, size: size === '-' ? 0 : Number(size), path: record.slice(tab + 1) });
+  }
+  return out;
+}
+
+/** Reads many blobs through one `git cat-file --batch` process. */
+async function readBlobs(repoDir: string, oids: string[]): Promise<Map<string, Buffer>> {
+  const unique = [...new Set(oids)];
+  const out = new Map<string, Buffer>();
+  if (unique.length === 0) return out;
+  const raw = await runGit(repoDir, ['cat-file', '--batch'], unique.join('\n') + '\n');
+  let pos = 0;
+  for (const oid of unique) {
+    const nl = raw.indexOf(10, pos);
+    const header = raw.subarray(pos, nl).toString();
+    const [gotOid, type, size] = header.split(' ');
+    if (gotOid !== oid || type !== 'blob') throw new GitError(`git cat-file returned '${header}' for ${oid}`);
+    const start = nl + 1;
+    const end = start + Number(size);
+    out.set(oid, raw.subarray(start, end));
+    pos = end + 1;
+  }
+  return out;
+}
+
+/** Runs git with an argument vector (never a shell string) and returns its stdout. */
+export function runGit(cwd: string, args: string[], input?: string): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('git', args, {
+      cwd,
+      stdio: ['pipe', 'pipe', 'pipe'],
+      env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0' },
+    });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (b: Buffer) => out.push(b));
+    child.stderr.on('data', (b: Buffer) => err.push(b));
+    child.on('error', (e) => reject(new GitError(`cannot run git: ${e.message}`, { cause: e })));
+    child.on('close', (code) => {
+      if (code === 0) resolve(Buffer.concat(out));
+      else reject(new GitError(`git ${args[0]} failed: ${Buffer.concat(err).toString().trim() || `exit ${code}`}`));
+    });
+    child.stdin.on('error', () => undefined);
+    child.stdin.end(input ?? '');
+  });
+}

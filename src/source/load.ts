@@ -1,0 +1,141 @@
+import type { Diagnostic } from '../model/diagnostic.js';
+import type { PolicyDocument, SourceFile } from '../model/document.js';
+import type { Kind } from '../model/modes.js';
+import { API_VERSION, KINDS } from '../model/modes.js';
+import { validateAgainstSchema } from '../schema/validate-schema.js';
+import { CONFIG_FILE } from './files.js';
+import { checkNames, printable } from './names.js';
+import { parsePolicyYaml } from './parse.js';
+
+export interface LoadResult {
+  /** Documents that parsed and passed their schema, sorted by kind then name. */
+  documents: PolicyDocument[];
+  /** Loader diagnostics (positions not yet resolved for fast-parsed files). */
+  diagnostics: Diagnostic[];
+  /**
+   * Names of documents that exist but are broken, by kind. References to them are not reported
+   * as unknown: the broken file has its own diagnostic.
+   */
+  brokenNames: Map<Kind, Set<string>>;
+}
+
+const KIND_BY_FOLDER = new Map<string, Kind>(
+  (Object.entries(KINDS) as [Kind, string][]).filter(([, f]) => f !== '').map(([k, f]) => [f, k]),
+);
+
+/** The kind a file's location says it holds, or undefined when the location holds no policy. */
+export function kindForPath(path: string): Kind | undefined {
+  if (path === CONFIG_FILE) return 'Config';
+  return KIND_BY_FOLDER.get(path.split('/')[0]!);
+}
+
+/**
+ * Parses and checks every file; pure (no IO). A broken file never stops the others: each
+ * problem becomes a diagnostic and the file's document is left out.
+ */
+export function loadPolicyFiles(files: readonly SourceFile[]): LoadResult {
+  const documents: PolicyDocument[] = [];
+  const diagnostics: Diagnostic[] = [];
+  const brokenNames = new Map<Kind, Set<string>>();
+  const seen = new Map<string, string>();
+  for (const file of files) {
+    const expected = kindForPath(file.path);
+    if (!expected) continue;
+    const result = loadOne(file, expected);
+    diagnostics.push(...result.diagnostics);
+    if (result.name === undefined) continue;
+    const key = `${expected}\0${result.name}`;
+    const first = seen.get(key);
+    if (first !== undefined) {
+      diagnostics.push({
+        ruleId: 'duplicate-name',
+        severity: 'error',
+        message: `a ${expected} named '${result.name}' is already defined in ${first}`,
+        hint: 'Names are unique per kind; rename one of the two.',
+        file: file.path,
+        pointer: '/metadata/name',
+      });
+      continue;
+    }
+    seen.set(key, file.path);
+    if (result.document) documents.push(result.document);
+    else {
+      const set = brokenNames.get(expected) ?? new Set<string>();
+      set.add(result.name);
+      brokenNames.set(expected, set);
+    }
+  }
+  documents.sort((a, b) => (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return { documents, diagnostics, brokenNames };
+}
+
+interface OneResult {
+  document?: PolicyDocument;
+  name?: string;
+  diagnostics: Diagnostic[];
+}
+
+function loadOne(file: SourceFile, expected: Kind): OneResult {
+  const parsed = parsePolicyYaml(file.path, file.text);
+  const diagnostics = parsed.diagnostics;
+  const problem = (ruleId: string, message: string, pointer: string, hint?: string): OneResult => ({
+    diagnostics: [...diagnostics, { ruleId, severity: 'error', message, file: file.path, pointer, ...(hint ? { hint } : {}) }],
+  });
+  if (parsed.data === undefined && diagnostics.length > 0) return { diagnostics };
+  const data = parsed.data;
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+    return problem('invalid-document', 'the file must hold a mapping with apiVersion, kind, metadata and spec', '');
+  }
+  const doc = data as Record<string, unknown>;
+  if (doc.apiVersion !== API_VERSION) {
+    return problem(
+      'api-version',
+      doc.apiVersion === undefined
+        ? `apiVersion is missing; expected '${API_VERSION}'`
+        : `apiVersion '${printable(String(doc.apiVersion))}' is not supported; expected '${API_VERSION}'`,
+      '/apiVersion',
+      `Set apiVersion: ${API_VERSION}.`,
+    );
+  }
+  if (typeof doc.kind !== 'string' || !(doc.kind in KINDS)) {
+    return problem(
+      'unknown-kind',
+      `kind '${printable(String(doc.kind))}' is not a leash kind; expected one of ${Object.keys(KINDS).join(', ')}`,
+      '/kind',
+    );
+  }
+  if (doc.kind !== expected) {
+    const where = expected === 'Config' ? CONFIG_FILE : `${KINDS[expected]}/`;
+    return problem(
+      'kind-mismatch',
+      `${where} holds ${expected} documents, but this file is a ${doc.kind}`,
+      '/kind',
+      doc.kind === 'Config' ? `Move it to ${CONFIG_FILE}.` : `Move it to ${KINDS[doc.kind as Kind] || CONFIG_FILE}/.`,
+    );
+  }
+  diagnostics.push(...checkNames(file.path, data));
+  const meta = doc.metadata as Record<string, unknown> | undefined;
+  const name = typeof meta?.name === 'string' ? meta.name : undefined;
+  if (name !== undefined && expected !== 'Config') {
+    const base = file.path.slice(file.path.lastIndexOf('/') + 1).replace(/\.ya?ml$/, '');
+    if (base !== name) {
+      diagnostics.push({
+        ruleId: 'name-mismatch',
+        severity: 'error',
+        message: `metadata.name '${printable(name)}' differs from the file name '${printable(base)}'`,
+        hint: `Rename the file to ${printable(name)}.yaml or set metadata.name to ${printable(base)}.`,
+        file: file.path,
+        pointer: '/metadata/name',
+      });
+    }
+  }
+  diagnostics.push(...validateAgainstSchema(expected, file.path, data));
+  const ok = !diagnostics.some((d) => d.severity === 'error');
+  return {
+    diagnostics,
+    ...(name !== undefined ? { name } : {}),
+    ...(ok && name !== undefined
+      ? { document: { kind: expected, name, file: file.path, data } as PolicyDocument }
+      : {}),
+  };
+}

@@ -1,0 +1,113 @@
+import type { Diagnostic } from '../model/diagnostic.js';
+import { toPointer } from '../model/diagnostic.js';
+
+/** Pointers (as patterns over segments) whose string values name or reference something. */
+const REFERENCE_POINTERS = [
+  /^\/metadata\/name$/,
+  /^\/spec\/(owner|platform|environment|tier|target)$/,
+  /^\/spec\/identity\/(principal|credentialRef)$/,
+  /^\/spec\/grants\/\d+\/(system|resource|template)$/,
+  /^\/spec\/grants\/\d+\/(actions|fields)\/\d+$/,
+];
+
+// Letters from other scripts that render like ASCII ones, with the letter they imitate.
+const CONFUSABLES: Record<string, string> = {
+  а: 'a', в: 'b', е: 'e', к: 'k', м: 'm', н: 'h', о: 'o', р: 'p', с: 'c', т: 't', у: 'y', х: 'x',
+  і: 'i', ј: 'j', ѕ: 's', ԁ: 'd', ԛ: 'q', ԝ: 'w', ӏ: 'l', ο: 'o', α: 'a', ν: 'v', ρ: 'p', τ: 't',
+  ι: 'i', κ: 'k', χ: 'x', υ: 'u', ℓ: 'l', ı: 'i',
+};
+
+const INVISIBLE = /[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/;
+
+/** Describes the first character of a name that is not plain ASCII, or undefined. */
+export function describeNonAscii(name: string): string | undefined {
+  for (const ch of name) {
+    const code = ch.codePointAt(0)!;
+    if (code >= 0x20 && code < 0x7f) continue;
+    const hex = `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
+    if (INVISIBLE.test(ch)) return `an invisible character (${hex})`;
+    const ascii =
+      CONFUSABLES[ch] ?? (code >= 0xff01 && code <= 0xff5e ? String.fromCharCode(code - 0xfee0) : undefined);
+    if (ascii) return `'${ch}' (${hex}), which looks like the ASCII '${ascii}'`;
+    if (code < 0x20 || code === 0x7f) return `a control character (${hex})`;
+    return `the non-ASCII character '${ch}' (${hex})`;
+  }
+  return undefined;
+}
+
+/** Whether a reference tries to be a path: '..' segments, absolute paths, backslashes, drive letters. */
+export function describePathTrick(value: string): string | undefined {
+  if (value.includes('\\')) return 'contains a backslash';
+  if (value.startsWith('/') || value.startsWith('~')) return 'is an absolute path';
+  if (/^[A-Za-z]:/.test(value) && !/^[a-z0-9-]+:\/\//.test(value)) return 'starts with a drive letter';
+  const path = value.replace(/^[a-z0-9-]+:\/\//, '');
+  if (path.split('/').some((s) => s === '..' || s === '.')) return "has a '.' or '..' path segment";
+  if (/%2e|%2f|%5c/i.test(value)) return 'holds an encoded path character';
+  return undefined;
+}
+
+/**
+ * Checks every mapping key and every name or reference value of a document for characters that
+ * could deceive a reviewer (non-ASCII look-alikes, invisible characters) and for references that
+ * try to be file paths.
+ */
+export function checkNames(file: string, data: unknown): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const stack: [unknown, string][] = [[data, '']];
+  while (stack.length > 0) {
+    const [value, pointer] = stack.pop()!;
+    if (typeof value === 'string') {
+      if (!REFERENCE_POINTERS.some((re) => re.test(pointer))) continue;
+      const odd = describeNonAscii(value);
+      if (odd) {
+        out.push({
+          ruleId: 'invalid-name',
+          severity: 'error',
+          message: `'${printable(value)}' contains ${odd}`,
+          hint: 'Names and references must be plain ASCII so that a reviewer sees what they get.',
+          file,
+          pointer,
+        });
+        continue;
+      }
+      const trick = describePathTrick(value);
+      if (trick) {
+        out.push({
+          ruleId: 'unsafe-reference',
+          severity: 'error',
+          message: `the reference '${printable(value)}' ${trick}`,
+          hint: 'Refer to documents and resources by name, never by path.',
+          file,
+          pointer,
+        });
+      }
+    } else if (Array.isArray(value)) {
+      value.forEach((v, i) => stack.push([v, pointer + toPointer(i)]));
+    } else if (value !== null && typeof value === 'object') {
+      for (const [key, v] of Object.entries(value)) {
+        const odd = describeNonAscii(key);
+        if (odd) {
+          out.push({
+            ruleId: 'invalid-name',
+            severity: 'error',
+            message: `the key '${printable(key)}' contains ${odd}`,
+            hint: 'Keys must be plain ASCII so that a reviewer sees what they get.',
+            file,
+            pointer: pointer + toPointer(key),
+            on: 'key',
+          });
+        }
+        stack.push([v, pointer + toPointer(key)]);
+      }
+    }
+  }
+  return out;
+}
+
+/** Shows invisible and control characters as escapes so the message itself cannot deceive. */
+export function printable(s: string): string {
+  const shown = s.replace(/[\u0000-\u001f\u007f-\u009f\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g, (c) =>
+    `\\u{${c.codePointAt(0)!.toString(16)}}`,
+  );
+  return shown.length > 80 ? shown.slice(0, 77) + '...' : shown;
+}
