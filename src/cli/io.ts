@@ -1,0 +1,23 @@
+/** Where a command writes and what it may look at; tests pass their own. */
+export interface CliIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  cwd: string;
+  env: Readonly<Record<string, string | undefined>>;
+  /** Whether stdout is a terminal (colours). */
+  isTty: boolean;
+}
+
+/** Raised by commands for usage and fatal problems: exit code 2 with a message. */
+export class CliError extends Error {
+  override name = 'CliError';
+  constructor(
+    message: string,
+    readonly exitCode = 2,
+  ) {
+    super(message);
+  }
+}
+
+/** Exit codes are a contract: 0 clean, 1 policy problems, 2 fatal or usage. */
+export const EXIT = { ok: 0, problems: 1, fatal: 2 } as const;

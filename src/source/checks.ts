@@ -1,0 +1,31 @@
+/**
+ * The checks the loader makes before any lint rule runs. They are always errors: a file that
+ * fails one cannot be trusted, so their severity is not configurable. Documented in
+ * docs/loader-checks.md and listed in SARIF output beside the lint rules.
+ */
+export const LOADER_CHECKS: Readonly<Record<string, string>> = {
+  'yaml-syntax': 'The file is not well-formed YAML.',
+  'duplicate-key': 'A mapping repeats a key; YAML parsers disagree on which value wins.',
+  'alias-limit': 'Aliases expand past the limit (a possible alias bomb).',
+  'yaml-directive': 'The file uses a %YAML or %TAG directive.',
+  'unknown-tag': 'The file uses a YAML tag outside the core schema (!foo, !!binary, !!python/...).',
+  'forbidden-key': 'A key is __proto__, constructor or prototype.',
+  'file-too-large': 'The file is larger than the size limit (1 MiB).',
+  'nesting-too-deep': 'Collections are nested deeper than the limit (32 levels).',
+  'multiple-documents': 'The file holds more than one YAML document.',
+  'empty-file': 'The file is empty.',
+  'invalid-encoding': 'The file is binary or not valid UTF-8.',
+  symlink: 'A policy file or folder is a symbolic link; links are not followed.',
+  submodule: 'The repository holds a git submodule or a nested repository.',
+  'unsafe-reference': "A name or reference tries to be a path ('..', absolute, backslash).",
+  'invalid-name': 'A name, key or reference holds non-ASCII, look-alike or invisible characters.',
+  'non-finite-number': 'A number is .inf or .nan.',
+  'invalid-document': 'The file does not hold a mapping.',
+  'api-version': 'apiVersion is missing or not leash/v1.',
+  'unknown-kind': 'kind is not one of Config, Agent, Template, RiskTier, System.',
+  'kind-mismatch': "The document's kind does not belong in its folder.",
+  'name-mismatch': 'metadata.name differs from the file name.',
+  'duplicate-name': 'Two documents of one kind share a name.',
+  schema: "The document does not match its kind's JSON Schema.",
+  'unknown-rule': 'leash.yaml configures a lint rule that does not exist.',
+};
