@@ -125,7 +125,10 @@ export function writeRepo(docs, yamlDir, jsonDir, toYaml) {
     ]) {
       const file = join(dir, path.replace(/\.yaml$/, ext ? ext : '.yaml'));
       const parent = file.slice(0, file.lastIndexOf('/'));
-      if (!made.has(parent)) mkdirSync(parent, { recursive: true }), made.add(parent);
+      if (!made.has(parent)) {
+        mkdirSync(parent, { recursive: true });
+        made.add(parent);
+      }
       writeFileSync(file, text);
     }
   }

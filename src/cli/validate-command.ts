@@ -3,6 +3,7 @@ import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import type { Diagnostic, Severity } from '../model/diagnostic.js';
 import { VALIDATE_FORMATTERS } from '../report/index.js';
 import type { RuleInfo, ValidateReport } from '../report/index.js';
+import type * as CacheModule from '../cache/validate-cache.js';
 import type { CliIo } from './io.js';
 import { CliError, EXIT } from './io.js';
 import type { ValidateFlags } from './main.js';
@@ -39,7 +40,7 @@ export async function validateCommand(dir: string, flags: ValidateFlags, io: Cli
  */
 async function validateWithCache(root: string, now: Date, flags: ValidateFlags, io: CliIo) {
   let key: string | undefined;
-  let cache: typeof import('../cache/validate-cache.js') | undefined;
+  let cache: typeof CacheModule | undefined;
   const location = resolve(io.cwd, flags.cacheLocation);
   if (flags.cache) {
     cache = await import('../cache/validate-cache.js');
