@@ -49,7 +49,7 @@ export interface PolicyIndex {
   isProduction(environment: string): boolean;
   /** Whether a name of the kind exists, loaded or broken. */
   exists(kind: Kind, name: string): boolean;
-  /** The grants an agent holds as written: inline ones and those of its templates. */
+  /** The grants an agent holds as written: inline ones and those of its templates (cached; do not mutate). */
   grantSites(agent: AgentDocument): GrantSite[];
   /** The resources and actions a grant covers in its system; empty when nothing matches. */
   coveredActions(grant: Grant): CoveredAction[];
@@ -105,11 +105,19 @@ export function buildPolicyIndex(documents: readonly PolicyDocument[], brokenNam
     return hit;
   };
 
+  // Two levels: by grant object (cheapest, rules ask for the same grant many times), then by
+  // content, since 80,000 grants in a large repository share a few thousand shapes.
+  const coveredByGrant = new WeakMap<Grant, CoveredAction[]>();
   const coveredCache = new Map<string, CoveredAction[]>();
   const coveredActions = (grant: Grant): CoveredAction[] => {
+    const direct = coveredByGrant.get(grant);
+    if (direct) return direct;
     const key = `${grant.system}\0${grant.resource}\0${grant.actions.join('\0')}`;
     let hit = coveredCache.get(key);
-    if (hit) return hit;
+    if (hit) {
+      coveredByGrant.set(grant, hit);
+      return hit;
+    }
     hit = [];
     const resources = systems.get(grant.system)?.data.spec.resources ?? {};
     for (const resourceName of matchResources(grant.system, grant.resource)) {
@@ -121,10 +129,14 @@ export function buildPolicyIndex(documents: readonly PolicyDocument[], brokenNam
       }
     }
     coveredCache.set(key, hit);
+    coveredByGrant.set(grant, hit);
     return hit;
   };
 
+  const sitesByAgent = new WeakMap<AgentDocument, GrantSite[]>();
   const grantSites = (agent: AgentDocument): GrantSite[] => {
+    const cached = sitesByAgent.get(agent);
+    if (cached) return cached;
     const out: GrantSite[] = [];
     (agent.data.spec.grants ?? []).forEach((entry, i) => {
       const pointer = toPointer('spec', 'grants', i);
@@ -145,6 +157,7 @@ export function buildPolicyIndex(documents: readonly PolicyDocument[], brokenNam
         out.push({ grant: entry, file: agent.file, pointer, ...(entry.expires ? { expires: entry.expires } : {}) });
       }
     });
+    sitesByAgent.set(agent, out);
     return out;
   };
 

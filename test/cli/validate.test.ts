@@ -71,7 +71,7 @@ describe('leash validate', () => {
     const sarif = JSON.parse(r.stdout);
     const require = createRequire(import.meta.url);
     const schemaPath = require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json');
-    const ajv = new AjvDraft04({ allErrors: true, strict: false, validateFormats: false, unicodeRegExp: false });
+    const ajv = new AjvDraft04.default({ allErrors: true, strict: false, validateFormats: false, unicodeRegExp: false });
     const validate = ajv.compile(JSON.parse(readFileSync(schemaPath, 'utf8')));
     expect(validate(sarif), JSON.stringify(validate.errors)).toBe(true);
     const ids = sarif.runs[0].tool.driver.rules.map((x: { id: string }) => x.id);
