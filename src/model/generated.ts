@@ -18,6 +18,9 @@ export interface Metadata {
    * Free key/value labels for grouping and search.
    */
   labels?: {
+    /**
+     * A label value.
+     */
     [k: string]: string;
   };
 }
@@ -630,6 +633,9 @@ export interface Config {
        * Severity per rule id: error, warning, info or off.
        */
       rules?: {
+        /**
+         * The severity: error, warning, info, or off to not run the rule.
+         */
         [k: string]: 'error' | 'warning' | 'info' | 'off';
       };
       /**

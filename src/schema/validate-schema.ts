@@ -11,7 +11,16 @@ let validators: Map<Kind, ValidateFunction> | undefined;
 /** The one Ajv instance, built on first use with every shipped schema. */
 function getValidators(): Map<Kind, ValidateFunction> {
   if (validators) return validators;
-  const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true, code: { optimize: true } });
+  const ajv = new Ajv2020({
+    allErrors: true,
+    strict: true,
+    strictRequired: false,
+    allowUnionTypes: true,
+    // Errors carry their schema, so messages can quote the rule a value broke.
+    verbose: true,
+    code: { optimize: true },
+  });
+  ajv.addFormat('leash-date', { type: 'string', validate: isCalendarDate });
   // A generator hint for json-schema-to-typescript; no effect on validation.
   ajv.addKeyword({ keyword: 'tsType', schemaType: 'string' });
   ajv.addSchema(readSchema('common'));
@@ -61,7 +70,7 @@ function toDiagnostic(kind: Kind, file: string, e: ErrorObject): Diagnostic[] {
     case 'const':
       return [{ ...base, message: `${where} must be ${JSON.stringify((e.params as { allowedValue: unknown }).allowedValue)}`, pointer: at }];
     case 'pattern': {
-      const name = (e.params as { propertyName?: string }).propertyName;
+      const name = e.propertyName;
       if (name !== undefined) {
         const rule = (e.parentSchema as { description?: string } | undefined)?.description;
         return [
@@ -86,9 +95,31 @@ function toDiagnostic(kind: Kind, file: string, e: ErrorObject): Diagnostic[] {
       return [{ ...base, message: `${where} must be ${article((e.params as { type: string }).type)}`, pointer: at }];
     case 'propertyNames':
       return [];
+    case 'format':
+      return [
+        {
+          ...base,
+          message: `${where} is not a real date: ${JSON.stringify(e.data)}`,
+          hint: 'Write YYYY-MM-DD (a day that exists) or an RFC 3339 date-time such as 2027-01-31T17:00:00Z.',
+          pointer: at,
+        },
+      ];
     default:
       return [{ ...base, message: `${where} ${e.message ?? 'is invalid'}`, pointer: at }];
   }
+}
+
+const DATE = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:Z|[+-](\d{2}):(\d{2})))?$/;
+
+/** Whether a leash date names a real day (and time): 2027-02-30 and 2027-13-01 do not. */
+export function isCalendarDate(value: string): boolean {
+  const m = DATE.exec(value);
+  if (!m) return false;
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const days = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  if (month < 1 || month > 12 || day < 1 || day > days) return false;
+  const [h, min, sec, oh, om] = [m[4], m[5], m[6], m[7], m[8]].map((x) => Number(x ?? 0));
+  return h! <= 23 && min! <= 59 && sec! <= 60 && oh! <= 23 && om! <= 59;
 }
 
 function article(type: string): string {
