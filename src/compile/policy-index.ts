@@ -59,8 +59,16 @@ export interface PolicyIndex {
 
 const GLOB = /[*?[\]{}!+@()]/;
 
+/** Whether a resource pattern is a glob rather than a literal resource name. */
+export function isGlob(pattern: string): boolean {
+  return GLOB.test(pattern);
+}
+
 /** Builds the index. Documents must already have passed their schemas. */
-export function buildPolicyIndex(documents: readonly PolicyDocument[], brokenNames = new Map<Kind, Set<string>>()): PolicyIndex {
+export function buildPolicyIndex(
+  documents: readonly PolicyDocument[],
+  brokenNames = new Map<Kind, Set<string>>(),
+): PolicyIndex {
   let config: ConfigDocument | undefined;
   const agents: AgentDocument[] = [];
   const templates = new Map<string, TemplateDocument>();
@@ -96,7 +104,7 @@ export function buildPolicyIndex(documents: readonly PolicyDocument[], brokenNam
     if (hit) return hit;
     const resources = systems.get(systemName)?.data.spec.resources ?? {};
     const names = Object.keys(resources);
-    if (!GLOB.test(pattern)) hit = Object.hasOwn(resources, pattern) ? [pattern] : [];
+    if (!isGlob(pattern)) hit = Object.hasOwn(resources, pattern) ? [pattern] : [];
     else {
       const mm = new minimatch.Minimatch(pattern, { nonegate: true, nocomment: true, dot: true });
       hit = names.filter((n) => mm.match(n));
@@ -149,12 +157,22 @@ export function buildPolicyIndex(documents: readonly PolicyDocument[], brokenNam
             grant,
             file: template.file,
             pointer: toPointer('spec', 'grants', j),
-            via: { template: entry.template, file: agent.file, pointer, ...(entry.expires ? { expires: entry.expires } : {}) },
+            via: {
+              template: entry.template,
+              file: agent.file,
+              pointer,
+              ...(entry.expires ? { expires: entry.expires } : {}),
+            },
             ...(expires ? { expires } : {}),
           });
         });
       } else {
-        out.push({ grant: entry, file: agent.file, pointer, ...(entry.expires ? { expires: entry.expires } : {}) });
+        out.push({
+          grant: entry,
+          file: agent.file,
+          pointer,
+          ...(entry.expires ? { expires: entry.expires } : {}),
+        });
       }
     });
     sitesByAgent.set(agent, out);
@@ -171,7 +189,15 @@ export function buildPolicyIndex(documents: readonly PolicyDocument[], brokenNam
     isProduction,
     exists: (kind, name) => {
       const loaded =
-        kind === 'Template' ? templates.has(name) : kind === 'RiskTier' ? tiers.has(name) : kind === 'System' ? systems.has(name) : kind === 'Agent' ? agents.some((a) => a.name === name) : config !== undefined;
+        kind === 'Template'
+          ? templates.has(name)
+          : kind === 'RiskTier'
+            ? tiers.has(name)
+            : kind === 'System'
+              ? systems.has(name)
+              : kind === 'Agent'
+                ? agents.some((a) => a.name === name)
+                : config !== undefined;
       return loaded || (brokenNames.get(kind)?.has(name) ?? false);
     },
     grantSites,

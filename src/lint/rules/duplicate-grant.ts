@@ -2,6 +2,7 @@ import type { GrantSite } from '../../compile/policy-index.js';
 import { toPointer } from '../../model/diagnostic.js';
 import type { Grant } from '../../model/generated.js';
 import { createRule } from '../rule.js';
+import { grantKey } from '../grant-text.js';
 
 export default createRule({
   id: 'duplicate-grant',
@@ -13,18 +14,11 @@ export default createRule({
     category: 'hygiene',
   },
   check({ index, report }) {
-    const keys = new WeakMap<Grant, string>();
-    const keyOf = (grant: Grant): string => {
-      let key = keys.get(grant);
-      if (key === undefined) keys.set(grant, (key = grantKey(grant)));
-      return key;
-    };
-
     // Copies inside one template are the template's problem, reported there once.
     for (const template of index.templates.values()) {
       const first = new Map<string, number>();
       template.data.spec.grants.forEach((grant, j) => {
-        const key = keyOf(grant);
+        const key = grantKey(grant);
         const i = first.get(key);
         if (i === undefined) first.set(key, j);
         else
@@ -55,7 +49,7 @@ export default createRule({
 
       const seen = new Map<string, GrantSite>();
       for (const site of index.grantSites(agent)) {
-        const key = keyOf(site.grant);
+        const key = grantKey(site.grant);
         const first = seen.get(key);
         if (!first) {
           seen.set(key, site);
@@ -73,28 +67,6 @@ export default createRule({
     }
   },
 });
-
-/** Identity of a grant: everything that decides what it allows (reason and expires do not). */
-function grantKey(grant: Grant): string {
-  return [
-    grant.system,
-    grant.resource,
-    [...new Set(grant.actions)].sort().join(','),
-    grant.mode,
-    grant.fields ? [...new Set(grant.fields)].sort().join(',') : '',
-    grant.when ? canonical(grant.when) : '',
-  ].join('\0');
-}
-
-/** JSON with object keys sorted, so that key order in the YAML does not matter. */
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
 
 function describeGrant(grant: Grant): string {
   return `${grant.system} '${grant.resource}' [${grant.actions.join(', ')}] in ${grant.mode}`;

@@ -1,22 +1,7 @@
-import type { GrantSite } from '../../compile/policy-index.js';
 import type { Risk } from '../../model/modes.js';
 import { rankRisk } from '../../model/modes.js';
 import { createRule } from '../rule.js';
-
-const DEFAULT_REQUIRED_FOR: readonly Risk[] = ['high', 'critical'];
-
-function describeGrant(site: GrantSite): string {
-  const g = site.grant;
-  const grant = `${g.system}/${g.resource} [${g.actions.join(', ')}]`;
-  return site.via ? `${grant} through template '${site.via.template}'` : grant;
-}
-
-/** 'a', 'a and b', 'a, b and c'. */
-function joinAnd(parts: readonly string[]): string {
-  return parts.length <= 1
-    ? parts.join('')
-    : `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}`;
-}
+import { DEFAULT_EXPIRY_RISKS, describeHeldGrant, joinAnd } from '../grant-text.js';
 
 export default createRule({
   id: 'missing-expiry',
@@ -34,7 +19,7 @@ export default createRule({
       if (!tier) continue;
       let required = requiredByTier.get(tier.name);
       if (!required) {
-        required = new Set(tier.data.spec.expiry?.requiredFor ?? DEFAULT_REQUIRED_FOR);
+        required = new Set(tier.data.spec.expiry?.requiredFor ?? DEFAULT_EXPIRY_RISKS);
         requiredByTier.set(tier.name, required);
       }
       if (required.size === 0) continue;
@@ -53,7 +38,7 @@ export default createRule({
           ...(site.via
             ? { file: site.via.file, pointer: `${site.via.pointer}/template` }
             : { file: site.file, pointer: `${site.pointer}/expires` }),
-          message: `agent '${agent.name}' holds ${describeGrant(site)} in ${site.grant.mode} mode with no expiry, but it covers ${top.name} (${top.risk} risk) and tier '${tier.name}' requires an expiry for ${joinAnd([...required])} risks`,
+          message: `agent '${agent.name}' holds ${describeHeldGrant(site)} in ${site.grant.mode} mode with no expiry, but it covers ${top.name} (${top.risk} risk) and tier '${tier.name}' requires an expiry for ${joinAnd([...required])} risks`,
         });
       }
     }

@@ -1,19 +1,6 @@
-import type { GrantSite } from '../../compile/policy-index.js';
 import { rankMode } from '../../model/modes.js';
 import { createRule } from '../rule.js';
-
-/** Where a finding about a grant the agent holds goes: the grant's field, or the template reference. */
-function locate(site: GrantSite, field: string): { file: string; pointer: string } {
-  return site.via
-    ? { file: site.via.file, pointer: `${site.via.pointer}/template` }
-    : { file: site.file, pointer: `${site.pointer}/${field}` };
-}
-
-function describeGrant(site: GrantSite): string {
-  const g = site.grant;
-  const grant = `${g.system}/${g.resource} [${g.actions.join(', ')}]`;
-  return site.via ? `${grant} through template '${site.via.template}'` : grant;
-}
+import { describeHeldGrant, locateHeldGrant } from '../grant-text.js';
 
 export default createRule({
   id: 'mode-above-tier',
@@ -34,8 +21,8 @@ export default createRule({
         const mode = site.grant.mode;
         if (rankMode(mode) <= maxRank) continue;
         report({
-          ...locate(site, 'mode'),
-          message: `agent '${agent.name}' holds ${describeGrant(site)} in ${mode} mode, above ${maxMode}, the highest mode its tier '${tier.name}' allows`,
+          ...locateHeldGrant(site, 'mode'),
+          message: `agent '${agent.name}' holds ${describeHeldGrant(site)} in ${mode} mode, above ${maxMode}, the highest mode its tier '${tier.name}' allows`,
         });
       }
     }

@@ -2,6 +2,7 @@ import type { CoveredAction, GrantSite } from '../../compile/policy-index.js';
 import { toPointer } from '../../model/diagnostic.js';
 import type { Grant } from '../../model/generated.js';
 import { createRule } from '../rule.js';
+import { grantKey } from '../grant-text.js';
 
 const MAX_LISTED = 3;
 
@@ -15,12 +16,6 @@ export default createRule({
     category: 'hygiene',
   },
   check({ index, report }) {
-    const keys = new WeakMap<Grant, string>();
-    const keyOf = (grant: Grant): string => {
-      let key = keys.get(grant);
-      if (key === undefined) keys.set(grant, (key = grantKey(grant)));
-      return key;
-    };
     // coveredActions returns one shared array per (system, resource, actions): key the pair
     // names on it, so that agents with the same grant share the strings.
     const pairs = new WeakMap<readonly CoveredAction[], string[]>();
@@ -49,11 +44,11 @@ export default createRule({
             byPair.set(pair, [at]);
             continue;
           }
-          const key = keyOf(grant);
+          const key = grantKey(grant);
           const flagged = new Set<string>();
           for (const earlier of coverings) {
             if (earlier === at) continue;
-            const earlierKey = keyOf(grants[earlier]!);
+            const earlierKey = grantKey(grants[earlier]!);
             if (earlierKey === key || flagged.has(earlierKey) || skip(at, earlier)) continue;
             flagged.add(earlierKey);
             let withLater = found.get(at);
@@ -116,27 +111,6 @@ function listPairs(pairs: readonly string[]): string {
   });
   const more = pairs.length - shown.length;
   return shown.join(', ') + (more > 0 ? ` and ${more} more` : '');
-}
-
-/** Identity of a grant, as duplicate-grant defines it: identical grants are its findings, not ours. */
-function grantKey(grant: Grant): string {
-  return [
-    grant.system,
-    grant.resource,
-    [...new Set(grant.actions)].sort().join(','),
-    grant.mode,
-    grant.fields ? [...new Set(grant.fields)].sort().join(',') : '',
-    grant.when ? canonical(grant.when) : '',
-  ].join('\0');
-}
-
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
 }
 
 function describeSite(site: GrantSite): string {

@@ -4,6 +4,7 @@ import { toPointer } from '../../model/diagnostic.js';
 import type { Grant } from '../../model/generated.js';
 import { rankMode } from '../../model/modes.js';
 import { createRule } from '../rule.js';
+import { forEachWrittenGrant } from '../grant-text.js';
 
 type Resource = CoveredAction['resource'];
 
@@ -54,15 +55,6 @@ export default createRule({
         message: `${owner} may write to ${described.join(', ')}${more > 0 ? ` and ${more} more resources` : ''} in system '${grant.system}' in ${grant.mode} mode with no fields list`,
       });
     };
-    for (const template of index.templates.values()) {
-      template.data.spec.grants.forEach((grant, i) =>
-        check(template.file, `template '${template.name}'`, grant, i),
-      );
-    }
-    for (const agent of index.agents) {
-      (agent.data.spec.grants ?? []).forEach((entry, i) => {
-        if (!('template' in entry)) check(agent.file, `agent '${agent.name}'`, entry, i);
-      });
-    }
+    forEachWrittenGrant(index, check);
   },
 });

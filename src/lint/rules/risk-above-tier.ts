@@ -1,13 +1,8 @@
-import type { CoveredAction, GrantSite } from '../../compile/policy-index.js';
+import type { CoveredAction } from '../../compile/policy-index.js';
 import { toPointer } from '../../model/diagnostic.js';
 import { rankRisk } from '../../model/modes.js';
 import { createRule } from '../rule.js';
-
-function describeGrant(site: GrantSite): string {
-  const g = site.grant;
-  const grant = `${g.system}/${g.resource} [${g.actions.join(', ')}]`;
-  return site.via ? `${grant} through template '${site.via.template}'` : grant;
-}
+import { describeHeldGrant } from '../grant-text.js';
 
 // coveredActions returns one cached array per distinct grant, so the riskiest action is too.
 const riskiestCache = new WeakMap<readonly CoveredAction[], CoveredAction | undefined>();
@@ -49,7 +44,7 @@ export default createRule({
         }
         report({
           ...location,
-          message: `agent '${agent.name}' holds ${describeGrant(site)}, which covers ${site.grant.system}/${top.resourceName}.${top.actionName} (${top.action.risk} risk), above ${maxRisk}, the highest risk its tier '${tier.name}' allows`,
+          message: `agent '${agent.name}' holds ${describeHeldGrant(site)}, which covers ${site.grant.system}/${top.resourceName}.${top.actionName} (${top.action.risk} risk), above ${maxRisk}, the highest risk its tier '${tier.name}' allows`,
         });
       }
     }

@@ -1,22 +1,9 @@
-import type { CoveredAction, GrantSite } from '../../compile/policy-index.js';
+import type { CoveredAction } from '../../compile/policy-index.js';
 import type { Risk } from '../../model/modes.js';
 import { createRule } from '../rule.js';
+import { DEFAULT_GATED_RISKS, describeHeldGrant, joinAnd } from '../grant-text.js';
 
-const DEFAULT_GATED: readonly Risk[] = ['high', 'critical'];
 const LISTED = 5;
-
-function describeGrant(site: GrantSite): string {
-  const g = site.grant;
-  const grant = `${g.system}/${g.resource} [${g.actions.join(', ')}]`;
-  return site.via ? `${grant} through template '${site.via.template}'` : grant;
-}
-
-/** 'a', 'a and b', 'a, b and c'. */
-function joinAnd(parts: readonly string[]): string {
-  return parts.length <= 1
-    ? parts.join('')
-    : `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}`;
-}
 
 /** Why an action must be gated, or undefined when it need not be. */
 function reasonsFor(c: CoveredAction, gated: ReadonlySet<Risk>): string | undefined {
@@ -46,7 +33,7 @@ export default createRule({
       if (!tier) continue;
       let gated = gatedByTier.get(tier.name);
       if (!gated) {
-        gated = new Set(tier.data.spec.gatedRisks ?? DEFAULT_GATED);
+        gated = new Set(tier.data.spec.gatedRisks ?? DEFAULT_GATED_RISKS);
         gatedByTier.set(tier.name, gated);
       }
       for (const site of index.grantSites(agent)) {
@@ -65,7 +52,7 @@ export default createRule({
           ...(site.via
             ? { file: site.via.file, pointer: `${site.via.pointer}/template` }
             : { file: site.file, pointer: `${site.pointer}/mode` }),
-          message: `agent '${agent.name}' (${environment}) holds ${describeGrant(site)} in execute-limited mode, but ${listed}; tier '${tier.name}' requires execute-gated or lower`,
+          message: `agent '${agent.name}' (${environment}) holds ${describeHeldGrant(site)} in execute-limited mode, but ${listed}; tier '${tier.name}' requires execute-gated or lower`,
         });
       }
     }

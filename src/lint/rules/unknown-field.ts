@@ -1,6 +1,6 @@
-import type { Grant, TemplateRef } from '../../model/generated.js';
 import { toPointer } from '../../model/diagnostic.js';
 import { createRule } from '../rule.js';
+import { forEachWrittenGrant } from '../grant-text.js';
 
 const LISTED = 8;
 const LISTED_RESOURCES = 4;
@@ -21,39 +21,36 @@ export default createRule({
     category: 'references',
   },
   check({ index, report }) {
-    const check = (file: string, grants: readonly (Grant | TemplateRef)[] | undefined) =>
-      (grants ?? []).forEach((entry, i) => {
-        if ('template' in entry || !entry.fields) return;
-        const system = index.systems.get(entry.system);
-        if (!system) return;
-        const matched = index.matchResources(entry.system, entry.resource);
-        if (matched.length === 0) return;
-        const resources = system.data.spec.resources;
-        entry.fields.forEach((field, j) => {
-          const lacking = matched.filter((r) => {
-            const fields = resources[r]!.fields;
-            return !fields || !Object.hasOwn(fields, field);
-          });
-          if (lacking.length === 0) return;
-          const describe = (r: string) => {
-            const names = Object.keys(resources[r]!.fields ?? {});
-            return names.length === 0
-              ? `${entry.system}/${r} (which defines no fields)`
-              : `${entry.system}/${r} (its fields: ${listNames(names)})`;
-          };
-          const message =
-            matched.length === 1
-              ? `'${field}' is not a field of ${describe(lacking[0]!)}`
-              : `'${field}' is not a field of every resource '${entry.resource}' matches: not of ${lacking
-                  .slice(0, LISTED_RESOURCES)
-                  .map(describe)
-                  .join(
-                    ', ',
-                  )}${lacking.length > LISTED_RESOURCES ? ` and ${lacking.length - LISTED_RESOURCES} more` : ''}`;
-          report({ file, pointer: toPointer('spec', 'grants', i, 'fields', j), message });
+    forEachWrittenGrant(index, (file, _owner, entry, i) => {
+      if (!entry.fields) return;
+      const system = index.systems.get(entry.system);
+      if (!system) return;
+      const matched = index.matchResources(entry.system, entry.resource);
+      if (matched.length === 0) return;
+      const resources = system.data.spec.resources;
+      entry.fields.forEach((field, j) => {
+        const lacking = matched.filter((r) => {
+          const fields = resources[r]!.fields;
+          return !fields || !Object.hasOwn(fields, field);
         });
+        if (lacking.length === 0) return;
+        const describe = (r: string) => {
+          const names = Object.keys(resources[r]!.fields ?? {});
+          return names.length === 0
+            ? `${entry.system}/${r} (which defines no fields)`
+            : `${entry.system}/${r} (its fields: ${listNames(names)})`;
+        };
+        const message =
+          matched.length === 1
+            ? `'${field}' is not a field of ${describe(lacking[0]!)}`
+            : `'${field}' is not a field of every resource '${entry.resource}' matches: not of ${lacking
+                .slice(0, LISTED_RESOURCES)
+                .map(describe)
+                .join(
+                  ', ',
+                )}${lacking.length > LISTED_RESOURCES ? ` and ${lacking.length - LISTED_RESOURCES} more` : ''}`;
+        report({ file, pointer: toPointer('spec', 'grants', i, 'fields', j), message });
       });
-    for (const agent of index.agents) check(agent.file, agent.data.spec.grants);
-    for (const template of index.templates.values()) check(template.file, template.data.spec.grants);
+    });
   },
 });

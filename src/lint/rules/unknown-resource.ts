@@ -1,14 +1,6 @@
-import type { Grant, TemplateRef } from '../../model/generated.js';
 import { toPointer } from '../../model/diagnostic.js';
 import { createRule } from '../rule.js';
-
-const LISTED = 8;
-
-/** Names for a message: the first few, then how many more. */
-function listNames(names: readonly string[]): string {
-  if (names.length <= LISTED) return names.join(', ');
-  return `${names.slice(0, LISTED).join(', ')} and ${names.length - LISTED} more`;
-}
+import { forEachWrittenGrant, listNames } from '../grant-text.js';
 
 export default createRule({
   id: 'unknown-resource',
@@ -19,20 +11,16 @@ export default createRule({
     category: 'references',
   },
   check({ index, report }) {
-    const check = (file: string, grants: readonly (Grant | TemplateRef)[] | undefined) =>
-      (grants ?? []).forEach((entry, i) => {
-        if ('template' in entry) return;
-        // An unknown or broken system is reported by unknown-system or by its own file.
-        const system = index.systems.get(entry.system);
-        if (!system) return;
-        if (index.matchResources(entry.system, entry.resource).length > 0) return;
-        report({
-          file,
-          pointer: toPointer('spec', 'grants', i, 'resource'),
-          message: `'${entry.resource}' matches no resource of the system '${entry.system}' (its resources: ${listNames(Object.keys(system.data.spec.resources))})`,
-        });
+    forEachWrittenGrant(index, (file, _owner, entry, i) => {
+      // An unknown or broken system is reported by unknown-system or by its own file.
+      const system = index.systems.get(entry.system);
+      if (!system) return;
+      if (index.matchResources(entry.system, entry.resource).length > 0) return;
+      report({
+        file,
+        pointer: toPointer('spec', 'grants', i, 'resource'),
+        message: `'${entry.resource}' matches no resource of the system '${entry.system}' (its resources: ${listNames(Object.keys(system.data.spec.resources))})`,
       });
-    for (const agent of index.agents) check(agent.file, agent.data.spec.grants);
-    for (const template of index.templates.values()) check(template.file, template.data.spec.grants);
+    });
   },
 });

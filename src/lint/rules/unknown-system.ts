@@ -1,4 +1,5 @@
 import { toPointer } from '../../model/diagnostic.js';
+import { forEachWrittenGrant } from '../grant-text.js';
 import { createRule } from '../rule.js';
 
 export default createRule({
@@ -10,17 +11,13 @@ export default createRule({
     category: 'references',
   },
   check({ index, report }) {
-    const check = (file: string, grants: readonly object[] | undefined) =>
-      (grants ?? []).forEach((grant, i) => {
-        if (!('system' in grant) || typeof grant.system !== 'string') return;
-        if (index.exists('System', grant.system)) return;
-        report({
-          file,
-          pointer: toPointer('spec', 'grants', i, 'system'),
-          message: `the system '${grant.system}' is not defined`,
-        });
+    forEachWrittenGrant(index, (file, _owner, grant, i) => {
+      if (index.exists('System', grant.system)) return;
+      report({
+        file,
+        pointer: toPointer('spec', 'grants', i, 'system'),
+        message: `the system '${grant.system}' is not defined`,
       });
-    for (const agent of index.agents) check(agent.file, agent.data.spec.grants);
-    for (const template of index.templates.values()) check(template.file, template.data.spec.grants);
+    });
   },
 });

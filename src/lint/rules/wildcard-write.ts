@@ -1,12 +1,11 @@
 import type { CoveredAction } from '../../compile/policy-index.js';
-import { isWrite } from '../../compile/policy-index.js';
+import { isGlob, isWrite } from '../../compile/policy-index.js';
 import { toPointer } from '../../model/diagnostic.js';
 import type { Grant } from '../../model/generated.js';
 import { rankMode } from '../../model/modes.js';
 import { createRule } from '../rule.js';
+import { forEachWrittenGrant } from '../grant-text.js';
 
-// The same test the policy index uses to tell a glob from a literal resource name.
-const GLOB = /[*?[\]{}!+@()]/;
 const LEAST_CHANGING_MODE = rankMode('draft-only');
 const MAX_LISTED = 5;
 
@@ -22,7 +21,7 @@ export default createRule({
   check({ index, report }) {
     const check = (file: string, owner: string, grant: Grant, i: number) => {
       if (rankMode(grant.mode) < LEAST_CHANGING_MODE) return;
-      const globResource = GLOB.test(grant.resource);
+      const globResource = isGlob(grant.resource);
       const starAt = grant.actions.indexOf('*');
       if (!globResource && starAt < 0) return;
       const writes = index.coveredActions(grant).filter((c) => isWrite(c.action));
@@ -40,16 +39,7 @@ export default createRule({
         message: `${owner} grants ${wildcard} in system '${grant.system}' in ${grant.mode} mode, which reaches the write actions ${listWrites(writes)}`,
       });
     };
-    for (const template of index.templates.values()) {
-      template.data.spec.grants.forEach((grant, i) =>
-        check(template.file, `template '${template.name}'`, grant, i),
-      );
-    }
-    for (const agent of index.agents) {
-      (agent.data.spec.grants ?? []).forEach((entry, i) => {
-        if (!('template' in entry)) check(agent.file, `agent '${agent.name}'`, entry, i);
-      });
-    }
+    forEachWrittenGrant(index, check);
   },
 });
 
