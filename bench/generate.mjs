@@ -37,14 +37,23 @@ export function generateRepo({ agents = 10_000, templates = 200, seed = 42 } = {
       },
     },
   });
-  for (const [name, maxMode] of [['low', 'draft-only'], ['standard', 'execute-limited'], ['high', 'execute-limited']]) {
+  for (const [name, maxMode] of [
+    ['low', 'draft-only'],
+    ['standard', 'execute-limited'],
+    ['high', 'execute-limited'],
+  ]) {
     docs.push({
       path: `tiers/${name}.yaml`,
       data: {
         apiVersion: 'leash/v1',
         kind: 'RiskTier',
         metadata: { name },
-        spec: { description: `The ${name} tier.`, maxMode, maxRisk: 'high', expiry: { requiredFor: ['high', 'critical'], maxDays: 365 } },
+        spec: {
+          description: `The ${name} tier.`,
+          maxMode,
+          maxRisk: 'high',
+          expiry: { requiredFor: ['high', 'critical'], maxDays: 365 },
+        },
       },
     });
   }
@@ -56,13 +65,21 @@ export function generateRepo({ agents = 10_000, templates = 200, seed = 42 } = {
         dataClasses: r % 3 === 0 ? ['pii'] : ['internal'],
         fields: Object.fromEntries(FIELDS.map((f) => [f, f === 'name' ? { dataClasses: ['pii'] } : {}])),
         actions: Object.fromEntries(
-          ACTIONS.map((a) => [a, { risk: RISK[a], ...(a === 'read' || a === 'list' ? { effect: 'read' } : {}) }]),
+          ACTIONS.map((a) => [
+            a,
+            { risk: RISK[a], ...(a === 'read' || a === 'list' ? { effect: 'read' } : {}) },
+          ]),
         ),
       };
     }
     docs.push({
       path: `systems/system-${s}.yaml`,
-      data: { apiVersion: 'leash/v1', kind: 'System', metadata: { name: `system-${s}` }, spec: { target: 'local', resources } },
+      data: {
+        apiVersion: 'leash/v1',
+        kind: 'System',
+        metadata: { name: `system-${s}` },
+        spec: { target: 'local', resources },
+      },
     });
   }
   const grant = () => {
@@ -89,7 +106,10 @@ export function generateRepo({ agents = 10_000, templates = 200, seed = 42 } = {
   }
   for (let a = 0; a < agents; a++) {
     const name = `agent-${String(a).padStart(5, '0')}`;
-    const grants = [{ template: `template-${a % templates}` }, { template: `template-${(a * 7 + 3) % templates}` }];
+    const grants = [
+      { template: `template-${a % templates}` },
+      { template: `template-${(a * 7 + 3) % templates}` },
+    ];
     while (grants.length < 8) grants.push(grant());
     // One agent in a hundred has a mistake, so the run reports (and locates) diagnostics.
     if (a % 100 === 99) grants[7] = { ...grants[7], system: 'system-99' };

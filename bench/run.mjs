@@ -22,7 +22,12 @@ function time(label, cmd, args, { okCodes = [0], env = {} } = {}) {
   let last;
   for (let i = 0; i < runs; i++) {
     const t = performance.now();
-    last = spawnSync(cmd, args, { cwd: root, encoding: 'utf8', maxBuffer: 1 << 28, env: { ...process.env, ...env } });
+    last = spawnSync(cmd, args, {
+      cwd: root,
+      encoding: 'utf8',
+      maxBuffer: 1 << 28,
+      env: { ...process.env, ...env },
+    });
     samples.push(performance.now() - t);
     if (!okCodes.includes(last.status)) {
       console.error(`${label}: exit ${last.status}\n${last.stderr.slice(0, 2000)}`);
@@ -35,13 +40,16 @@ function time(label, cmd, args, { okCodes = [0], env = {} } = {}) {
 
 const fmt = (ms) => `${ms.toFixed(0).padStart(6)} ms`;
 const row = (label, ms, note = '') => console.log(`  ${label.padEnd(52)} ${fmt(ms)}  ${note}`);
-const verdict = (ratio, limit) => `${ratio.toFixed(2)}× (limit ${limit}×) ${ratio <= limit ? 'PASS' : 'FAIL'}`;
+const verdict = (ratio, limit) =>
+  `${ratio.toFixed(2)}× (limit ${limit}×) ${ratio <= limit ? 'PASS' : 'FAIL'}`;
 
 mkdirSync(work, { recursive: true });
 const stamp = join(work, 'stamp.json');
 const want = JSON.stringify({ agents: 10_000, templates: 200, v: 3 });
 if (!existsSync(stamp) || readFileSync(stamp, 'utf8') !== want) {
-  console.log('generating the synthetic repository (10,000 agents, 8 grants each, 20 systems, 200 templates)…');
+  console.log(
+    'generating the synthetic repository (10,000 agents, 8 grants each, 20 systems, 200 templates)…',
+  );
   writeRepo(generateRepo(), repo, jsonRepo, (d) => YAML.stringify(d, { lineWidth: 0 }));
   writeFileSync(stamp, want);
 }
@@ -60,25 +68,57 @@ const kinds = [
 ];
 let ajvTotal = 0;
 for (const [schema, glob] of kinds) {
-  ajvTotal += time(`ajv-cli ${schema}`, process.execPath, [
-    ajvCli, 'validate', '--spec=draft2020', '--strict=false', '--all-errors', '--errors=line',
-    '-s', `schemas/${schema}.schema.json`, '-r', 'schemas/common.schema.json', '-d', join(repo, glob),
-  ], { okCodes: [0, 1] }).ms;
+  ajvTotal += time(
+    `ajv-cli ${schema}`,
+    process.execPath,
+    [
+      ajvCli,
+      'validate',
+      '--spec=draft2020',
+      '--strict=false',
+      '--all-errors',
+      '--errors=line',
+      '-s',
+      `schemas/${schema}.schema.json`,
+      '-r',
+      'schemas/common.schema.json',
+      '-d',
+      join(repo, glob),
+    ],
+    { okCodes: [0, 1] },
+  ).ms;
 }
 row('ajv-cli validate (schemas only, no positions)', ajvTotal, 'baseline');
 
 const floor = time('floor', process.execPath, [join(root, 'bench/json-floor.mjs'), jsonRepo]).ms;
 row('read + JSON.parse + ajv of the same data as JSON', floor, 'floor');
 
-const cold = time('leash validate', process.execPath, [leash, 'validate', repo, '--format', 'json', '--now', NOW], { okCodes: [1] });
+const cold = time(
+  'leash validate',
+  process.execPath,
+  [leash, 'validate', repo, '--format', 'json', '--now', NOW],
+  { okCodes: [1] },
+);
 const report = JSON.parse(cold.out);
 const located = report.diagnostics.every((d) => d.line >= 1 && d.column >= 1);
 row('leash validate (schemas + lint + positions)', cold.ms, verdict(cold.ms / ajvTotal, 1.5));
-console.log(`  ${''.padEnd(52)} ${report.diagnostics.length} diagnostics, every one with line and column: ${located}`);
+console.log(
+  `  ${''.padEnd(52)} ${report.diagnostics.length} diagnostics, every one with line and column: ${located}`,
+);
 
 const cacheFile = join(work, 'cache.json');
-time('leash validate --cache (prime)', process.execPath, [leash, 'validate', repo, '--format', 'json', '--now', NOW, '--cache', '--cache-location', cacheFile], { okCodes: [1] });
-const warm = time('leash validate --cache', process.execPath, [leash, 'validate', repo, '--format', 'json', '--now', NOW, '--cache', '--cache-location', cacheFile], { okCodes: [1] });
+time(
+  'leash validate --cache (prime)',
+  process.execPath,
+  [leash, 'validate', repo, '--format', 'json', '--now', NOW, '--cache', '--cache-location', cacheFile],
+  { okCodes: [1] },
+);
+const warm = time(
+  'leash validate --cache',
+  process.execPath,
+  [leash, 'validate', repo, '--format', 'json', '--now', NOW, '--cache', '--cache-location', cacheFile],
+  { okCodes: [1] },
+);
 row('leash validate --cache, unchanged repo (warm)', warm.ms, verdict(warm.ms / node0, 3));
 
 console.log('\nhostile inputs (each a repository with one hostile file; limit 200 ms and 64 MB each)\n');
@@ -86,5 +126,7 @@ for (const c of hostileCases(join(work, 'hostile'))) {
   const r = time(c.name, process.execPath, [join(root, 'bench/hostile-probe.mjs'), c.dir, c.expect]);
   const probe = JSON.parse(r.out);
   const ok = probe.ms <= 200 && probe.heapMb <= 64 && probe.found;
-  console.log(`  ${c.name.padEnd(40)} ${probe.ms.toFixed(1).padStart(7)} ms  ${probe.heapMb.toFixed(1).padStart(5)} MB  ${probe.found ? c.expect : 'NOT REPORTED'}  ${ok ? 'PASS' : 'FAIL'}`);
+  console.log(
+    `  ${c.name.padEnd(40)} ${probe.ms.toFixed(1).padStart(7)} ms  ${probe.heapMb.toFixed(1).padStart(5)} MB  ${probe.found ? c.expect : 'NOT REPORTED'}  ${ok ? 'PASS' : 'FAIL'}`,
+  );
 }

@@ -9,11 +9,7 @@ const commonDefs = ['metadata', 'grant', 'templateRef'];
 
 /** Returns the TypeScript source for every kind's schema, deterministic for a given input. */
 export async function generateSchemaTypes() {
-  const parts = [
-    '/* eslint-disable */',
-    '// Generated from schemas/*.schema.json by `npm run gen:types`. Do not edit by hand.',
-    '',
-  ];
+  const parts = ['// Generated from schemas/*.schema.json by `npm run gen:types`. Do not edit by hand.', ''];
   const seen = new Set();
   const common = {
     title: 'Common',

@@ -53,7 +53,8 @@ export function readValidateCache(location: string, key: string, now: Date): Cac
     return undefined;
   }
   const t = now.getTime();
-  if (entry.formatVersion !== 1 || entry.key !== key || !(t >= entry.from && t < entry.until)) return undefined;
+  if (entry.formatVersion !== 1 || entry.key !== key || !(t >= entry.from && t < entry.until))
+    return undefined;
   return entry;
 }
 

@@ -8,7 +8,9 @@ import { CliError, EXIT } from './io.js';
 export function initCommand(dir: string, opts: { force?: boolean }, io: CliIo): number {
   const root = resolve(io.cwd, dir);
   if (existsSync(join(root, 'leash.yaml')) && !opts.force) {
-    throw new CliError(`${join(dir, 'leash.yaml')} already exists; use --force to overwrite the scaffold files`);
+    throw new CliError(
+      `${join(dir, 'leash.yaml')} already exists; use --force to overwrite the scaffold files`,
+    );
   }
   const today = new Date().toISOString().slice(0, 10);
   const files = scaffoldFiles(today);
@@ -19,7 +21,8 @@ export function initCommand(dir: string, opts: { force?: boolean }, io: CliIo): 
   }
   // Editors read the $schema comment on each file; keep a copy of the schemas beside the policy.
   mkdirSync(join(root, '.leash/schemas'), { recursive: true });
-  for (const file of Object.values(SCHEMA_FILES)) copyFileSync(join(SCHEMA_DIR, file), join(root, '.leash/schemas', file));
+  for (const file of Object.values(SCHEMA_FILES))
+    copyFileSync(join(SCHEMA_DIR, file), join(root, '.leash/schemas', file));
   io.stdout(
     `Created a leash policy repository in ${dir}:\n` +
       Object.keys(files)

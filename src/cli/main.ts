@@ -18,9 +18,15 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo()): 
 
   program
     .command('validate')
-    .description('Check a policy repository: YAML safety, schemas and every lint rule. Exit 0 clean, 1 problems, 2 fatal.')
+    .description(
+      'Check a policy repository: YAML safety, schemas and every lint rule. Exit 0 clean, 1 problems, 2 fatal.',
+    )
     .argument('[dir]', 'the policy repository', '.')
-    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json', 'sarif', 'github']).default('text'))
+    .addOption(
+      new Option('-f, --format <format>', 'output format')
+        .choices(['text', 'json', 'sarif', 'github'])
+        .default('text'),
+    )
     .option('-o, --output <file>', 'write the report to a file instead of stdout')
     .addOption(
       new Option('--fail-on <severity>', 'lowest severity that makes the exit code 1')
@@ -73,7 +79,9 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo()): 
       io.stderr(`leash: ${error.message}\n`);
       return EXIT.fatal;
     }
-    io.stderr(`leash: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    io.stderr(
+      `leash: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
     return EXIT.fatal;
   }
 }

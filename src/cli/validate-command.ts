@@ -17,7 +17,8 @@ export async function validateCommand(dir: string, flags: ValidateFlags, io: Cli
   const now = parseNow(flags.now);
   const found = await validateWithCache(root, now, flags, io);
   const report: ValidateReport = { ...found, diagnostics: relativize(found.diagnostics, root, io.cwd) };
-  const rules: RuleInfo[] = flags.format === 'sarif' ? (await import('../lint/catalog.js')).listRuleInfo() : [];
+  const rules: RuleInfo[] =
+    flags.format === 'sarif' ? (await import('../lint/catalog.js')).listRuleInfo() : [];
   const text = VALIDATE_FORMATTERS[flags.format](report, {
     rules,
     color: flags.format === 'text' && io.isTty && !io.env.NO_COLOR,
@@ -46,15 +47,23 @@ async function validateWithCache(root: string, now: Date, flags: ValidateFlags, 
     cache = await import('../cache/validate-cache.js');
     key = cache.fingerprintPolicyTree(root, `leash ${leashVersion()}`);
     const hit = cache.readValidateCache(location, key, now);
-    if (hit) return { diagnostics: hit.diagnostics, fileCount: hit.fileCount, documentCount: hit.documentCount };
+    if (hit)
+      return { diagnostics: hit.diagnostics, fileCount: hit.fileCount, documentCount: hit.documentCount };
   }
   const { readPolicyDir } = await import('../source/files.js');
   const { validatePolicyFiles } = await import('../validate.js');
   const read = readPolicyDir(root);
   const result = validatePolicyFiles(read, { now });
-  const found = { diagnostics: result.diagnostics, fileCount: read.files.length, documentCount: result.documents.length };
+  const found = {
+    diagnostics: result.diagnostics,
+    fileCount: read.files.length,
+    documentCount: result.documents.length,
+  };
   if (cache && key) {
-    const window = cache.cacheWindow(now, read.files.map((f) => f.text));
+    const window = cache.cacheWindow(
+      now,
+      read.files.map((f) => f.text),
+    );
     // A file changed while we read it would make the key stale: only store a stable picture.
     if (cache.fingerprintPolicyTree(root, `leash ${leashVersion()}`) === key) {
       cache.writeValidateCache(location, { formatVersion: 1, key, ...window, ...found });

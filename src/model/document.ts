@@ -24,8 +24,4 @@ export type ConfigDocument = DocumentBase<'Config', Config>;
 
 /** A file that parsed and passed its kind's schema. */
 export type PolicyDocument =
-  | AgentDocument
-  | TemplateDocument
-  | RiskTierDocument
-  | SystemDocument
-  | ConfigDocument;
+  AgentDocument | TemplateDocument | RiskTierDocument | SystemDocument | ConfigDocument;

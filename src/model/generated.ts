@@ -1,4 +1,3 @@
-/* eslint-disable */
 // Generated from schemas/*.schema.json by `npm run gen:types`. Do not edit by hand.
 
 /**

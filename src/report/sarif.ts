@@ -1,7 +1,11 @@
 import type { Severity } from '../model/diagnostic.js';
 import type { FormatOptions, ValidateReport } from './validate-report.js';
 
-const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note' };
+const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = {
+  error: 'error',
+  warning: 'warning',
+  info: 'note',
+};
 
 /** SARIF 2.1.0 for GitHub code scanning: every rule listed in the driver, one result per problem. */
 export function formatSarif(report: ValidateReport, options: FormatOptions): string {

@@ -17,7 +17,9 @@ export function formatText(report: ValidateReport, options: FormatOptions): stri
   const lines: string[] = [];
   for (const d of report.diagnostics) {
     const at = `${d.file}:${d.range?.start.line ?? 1}:${d.range?.start.column ?? 1}`;
-    lines.push(`${paint('bold', at)}  ${paint(d.severity, d.severity.padEnd(7))} ${d.message}  ${paint('dim', d.ruleId)}`);
+    lines.push(
+      `${paint('bold', at)}  ${paint(d.severity, d.severity.padEnd(7))} ${d.message}  ${paint('dim', d.ruleId)}`,
+    );
     if (d.hint) lines.push(`    ${paint('dim', 'hint:')} ${d.hint}`);
   }
   const c = countBySeverity(report.diagnostics);
@@ -27,9 +29,15 @@ export function formatText(report: ValidateReport, options: FormatOptions): stri
   if (total === 0) {
     lines.push(`✔ ${report.fileCount} files, ${report.documentCount} documents: no problems`);
   } else {
-    const parts = [plural(c.error, 'error'), plural(c.warning, 'warning'), ...(c.info ? [plural(c.info, 'info')] : [])];
+    const parts = [
+      plural(c.error, 'error'),
+      plural(c.warning, 'warning'),
+      ...(c.info ? [plural(c.info, 'info')] : []),
+    ];
     const mark = c.error > 0 ? paint('error', '✖') : paint('warning', '⚠');
-    lines.push(`${mark} ${plural(total, 'problem')} (${parts.join(', ')}) in ${plural(files, 'file')} of ${report.fileCount}`);
+    lines.push(
+      `${mark} ${plural(total, 'problem')} (${parts.join(', ')}) in ${plural(files, 'file')} of ${report.fileCount}`,
+    );
   }
   return lines.join('\n') + '\n';
 }

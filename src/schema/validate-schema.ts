@@ -61,14 +61,22 @@ function toDiagnostic(kind: Kind, file: string, e: ErrorObject): Diagnostic[] {
     }
     case 'required': {
       const prop = String((e.params as { missingProperty: string }).missingProperty);
-      return [{ ...base, message: `${where} is missing the required property '${prop}'`, pointer: at, on: 'key' }];
+      return [
+        { ...base, message: `${where} is missing the required property '${prop}'`, pointer: at, on: 'key' },
+      ];
     }
     case 'enum': {
       const allowed = (e.params as { allowedValues: unknown[] }).allowedValues.map(String).join(', ');
       return [{ ...base, message: `${where} must be one of: ${allowed}`, pointer: at }];
     }
     case 'const':
-      return [{ ...base, message: `${where} must be ${JSON.stringify((e.params as { allowedValue: unknown }).allowedValue)}`, pointer: at }];
+      return [
+        {
+          ...base,
+          message: `${where} must be ${JSON.stringify((e.params as { allowedValue: unknown }).allowedValue)}`,
+          pointer: at,
+        },
+      ];
     case 'pattern': {
       const name = e.propertyName;
       if (name !== undefined) {
@@ -92,7 +100,9 @@ function toDiagnostic(kind: Kind, file: string, e: ErrorObject): Diagnostic[] {
       ];
     }
     case 'type':
-      return [{ ...base, message: `${where} must be ${article((e.params as { type: string }).type)}`, pointer: at }];
+      return [
+        { ...base, message: `${where} must be ${article((e.params as { type: string }).type)}`, pointer: at },
+      ];
     case 'propertyNames':
       return [];
     case 'format':

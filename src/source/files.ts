@@ -1,6 +1,16 @@
-import { closeSync, fstatSync, lstatSync, openSync, readSync, readdirSync } from 'node:fs';
+import type { Dirent } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  fstatSync,
+  lstatSync,
+  openSync,
+  readSync,
+  readdirSync,
+  statSync,
+} from 'node:fs';
 import { join } from 'node:path';
-import type { Diagnostic } from '../model/diagnostic.js';
+import type { Diagnostic, Position } from '../model/diagnostic.js';
 import type { SourceFile } from '../model/document.js';
 import { KINDS } from '../model/modes.js';
 import { LIMITS } from './limits.js';
@@ -23,32 +33,97 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
  * Turns file bytes into text, or a diagnostic when they are not UTF-8 text. A NUL byte marks a
- * binary file.
+ * binary file. The diagnostic points at the first offending byte. A UTF-8 byte order mark is
+ * kept in the text (the parser and the locator both skip it).
  */
 export function decodeSource(path: string, bytes: Uint8Array): SourceFile | Diagnostic {
-  if (bytes.includes(0)) {
-    return fileProblem(path, 'invalid-encoding', 'the file is binary (it holds NUL bytes), not YAML text');
+  const nul = bytes.indexOf(0);
+  if (nul >= 0) {
+    return fileProblem(path, 'invalid-encoding', 'the file is binary (it holds NUL bytes), not YAML text', {
+      hint: encodingHint,
+      at: positionOfByte(bytes, nul),
+    });
   }
   try {
     return { path, text: utf8.decode(bytes) };
   } catch {
-    return fileProblem(path, 'invalid-encoding', 'the file is not valid UTF-8 text');
+    const bad = firstInvalidUtf8(bytes);
+    return fileProblem(path, 'invalid-encoding', 'the file is not valid UTF-8 text', {
+      hint: encodingHint,
+      at: positionOfByte(bytes, bad),
+    });
   }
+}
+
+const encodingHint = 'Save the file as UTF-8 text.';
+
+/** The offset of the first byte that does not begin or continue a valid UTF-8 sequence. */
+function firstInvalidUtf8(bytes: Uint8Array): number {
+  let i = 0;
+  while (i < bytes.length) {
+    const b = bytes[i]!;
+    let need: number;
+    let min: number;
+    if (b < 0x80) {
+      i++;
+      continue;
+    } else if (b >= 0xc2 && b <= 0xdf) {
+      need = 1;
+      min = 0x80;
+    } else if (b >= 0xe0 && b <= 0xef) {
+      need = 2;
+      min = 0x800;
+    } else if (b >= 0xf0 && b <= 0xf4) {
+      need = 3;
+      min = 0x10000;
+    } else {
+      return i;
+    }
+    let cp = b & (0x3f >> need);
+    for (let k = 1; k <= need; k++) {
+      const c = bytes[i + k];
+      if (c === undefined || (c & 0xc0) !== 0x80) return i;
+      cp = (cp << 6) | (c & 0x3f);
+    }
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return i;
+    i += need + 1;
+  }
+  return bytes.length;
+}
+
+/** 1-based line and column (in UTF-16 units of the valid text before it) of a byte offset. */
+function positionOfByte(bytes: Uint8Array, offset: number): Position {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = 0; i < offset; i++) {
+    if (bytes[i] === 10) {
+      line++;
+      lineStart = i + 1;
+    }
+  }
+  const before = new TextDecoder('utf-8').decode(bytes.subarray(lineStart, offset));
+  return { line, column: before.length + 1 };
 }
 
 export function isPolicyFileName(name: string): boolean {
   return name.endsWith('.yaml') || name.endsWith('.yml');
 }
 
-export function fileProblem(file: string, ruleId: string, message: string, hint?: string): Diagnostic {
+export function fileProblem(
+  file: string,
+  ruleId: string,
+  message: string,
+  extra: { hint?: string; at?: Position } = {},
+): Diagnostic {
+  const at = extra.at ?? { line: 1, column: 1 };
   return {
     ruleId,
     severity: 'error',
     message,
     file,
     pointer: '',
-    range: { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } },
-    ...(hint ? { hint } : {}),
+    range: { start: at, end: at },
+    ...(extra.hint ? { hint: extra.hint } : {}),
   };
 }
 
@@ -57,99 +132,160 @@ export function tooLarge(path: string, size: number): Diagnostic {
     path,
     'file-too-large',
     `${path} is ${size} bytes; policy files may be at most ${LIMITS.maxFileBytes} bytes`,
-    'Split the file; an agent, template or system file is normally a few kilobytes.',
+    { hint: 'Split the file; an agent, template or system file is normally a few kilobytes.' },
   );
 }
 
 /**
  * Reads the policy files of a repository work tree: leash.yaml and every .yaml/.yml file under
- * agents/, templates/, tiers/ and systems/. Symbolic links and nested repositories (submodules)
- * are reported, not followed; files over the size limit are reported without being read.
+ * agents/, templates/, tiers/ and systems/. Symbolic links, nested repositories (submodules) and
+ * special files (pipes, devices) are reported, never followed or opened for reading; files over
+ * the size limit are reported without being read. Throws PolicyReadError when the folder
+ * itself cannot be read.
  */
 export function readPolicyDir(root: string): ReadResult {
-  const files: SourceFile[] = [];
-  const diagnostics: Diagnostic[] = [];
+  const state: WalkState = { root, files: [], diagnostics: [] };
   let rootStat;
   try {
-    rootStat = lstatSync(root);
+    rootStat = statSync(root);
   } catch (error) {
-    throw new PolicyReadError(`cannot read policy repository ${root}: ${(error as Error).message}`, { cause: error });
+    throw new PolicyReadError(`cannot read policy repository ${root}: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
-  if (!rootStat.isDirectory() && !rootStat.isSymbolicLink()) {
-    throw new PolicyReadError(`${root} is not a directory`);
-  }
-  const rootEntries = new Set(readdirSync(root));
+  if (!rootStat.isDirectory()) throw new PolicyReadError(`${root} is not a directory`);
+  const rootEntries = new Set(listDir(root, '.').map((e) => e.name));
   if (rootEntries.has('.gitmodules')) {
-    diagnostics.push(
-      fileProblem('.gitmodules', 'submodule', 'the policy repository declares git submodules', submoduleHint),
+    state.diagnostics.push(
+      fileProblem('.gitmodules', 'submodule', 'the policy repository declares git submodules', {
+        hint: SUBMODULE_HINT,
+      }),
     );
   }
-  if (rootEntries.has(CONFIG_FILE)) readOne(root, CONFIG_FILE, files, diagnostics);
+  if (rootEntries.has(CONFIG_FILE)) readOne(state, CONFIG_FILE);
   for (const folder of POLICY_FOLDERS) {
-    if (rootEntries.has(folder)) walk(root, folder, files, diagnostics, 0);
+    if (rootEntries.has(folder)) walk(state, folder, 0);
   }
-  if (files.length > LIMITS.maxFiles) {
-    throw new PolicyReadError(`the repository holds ${files.length} policy files; at most ${LIMITS.maxFiles} are read`);
-  }
-  return { files, diagnostics };
+  // By path, as readPolicyRevision returns them, so 'the first of two' means the same in both.
+  state.files.sort((a, b) => comparePaths(a.path, b.path));
+  return { files: state.files, diagnostics: state.diagnostics };
 }
 
-const submoduleHint = 'Keep policy files in this repository itself; submodules and nested repositories are not read.';
-const symlinkHint = 'Replace the link with the file itself; links could point outside the repository.';
+/** Orders repository paths by UTF-16 code units, independent of locale. */
+export function comparePaths(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
 
-function walk(root: string, rel: string, files: SourceFile[], diagnostics: Diagnostic[], depth: number): void {
-  const abs = join(root, rel);
-  const st = lstatSync(abs);
+export const SUBMODULE_HINT =
+  'Keep policy files in this repository itself; submodules and nested repositories are not read.';
+export const SYMLINK_HINT =
+  'Replace the link with the file itself; links could point outside the repository.';
+
+/** Deepest folder nesting walked under a policy folder. */
+const MAX_FOLDER_DEPTH = 16;
+
+interface WalkState {
+  root: string;
+  files: SourceFile[];
+  diagnostics: Diagnostic[];
+}
+
+function walk(state: WalkState, rel: string, depth: number): void {
+  const st = lstatSync(join(state.root, rel));
   if (st.isSymbolicLink()) {
-    diagnostics.push(fileProblem(rel, 'symlink', `${rel} is a symbolic link; links are not followed`, symlinkHint));
+    state.diagnostics.push(symlink(rel));
     return;
   }
   if (!st.isDirectory()) return;
-  if (depth > 16) {
-    diagnostics.push(fileProblem(rel, 'nesting-too-deep', `${rel} is nested too deep in folders`));
+  if (depth > MAX_FOLDER_DEPTH) {
+    state.diagnostics.push(
+      fileProblem(rel, 'nesting-too-deep', `${rel} is nested more than ${MAX_FOLDER_DEPTH} folders deep`, {
+        hint: 'Keep policy files at most a few folders deep.',
+      }),
+    );
     return;
   }
-  const entries = readdirSync(abs, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1));
+  const entries = listDir(join(state.root, rel), rel);
   if (entries.some((e) => e.name === '.git')) {
-    diagnostics.push(fileProblem(rel, 'submodule', `${rel} is a nested git repository or submodule`, submoduleHint));
+    state.diagnostics.push(
+      fileProblem(rel, 'submodule', `${rel} is a nested git repository or submodule`, {
+        hint: SUBMODULE_HINT,
+      }),
+    );
     return;
   }
   for (const entry of entries) {
     const child = `${rel}/${entry.name}`;
-    if (entry.isSymbolicLink()) {
-      diagnostics.push(fileProblem(child, 'symlink', `${child} is a symbolic link; links are not followed`, symlinkHint));
-    } else if (entry.isDirectory()) {
-      walk(root, child, files, diagnostics, depth + 1);
-    } else if (entry.isFile() && isPolicyFileName(entry.name)) {
-      readOne(root, child, files, diagnostics);
-    }
+    if (entry.isSymbolicLink()) state.diagnostics.push(symlink(child));
+    else if (entry.isDirectory()) walk(state, child, depth + 1);
+    else if (isPolicyFileName(entry.name)) readOne(state, child);
   }
 }
 
-function readOne(root: string, rel: string, files: SourceFile[], diagnostics: Diagnostic[]): void {
-  const abs = join(root, rel);
-  const st = lstatSync(abs);
-  if (st.isSymbolicLink()) {
-    diagnostics.push(fileProblem(rel, 'symlink', `${rel} is a symbolic link; links are not followed`, symlinkHint));
+function listDir(abs: string, rel: string): Dirent[] {
+  try {
+    return readdirSync(abs, { withFileTypes: true }).sort((a, b) =>
+      a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+    );
+  } catch (error) {
+    throw new PolicyReadError(`cannot read the folder ${rel}: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+function symlink(rel: string): Diagnostic {
+  return fileProblem(rel, 'symlink', `${rel} is a symbolic link; links are not followed`, {
+    hint: SYMLINK_HINT,
+  });
+}
+
+// O_NOFOLLOW: a file swapped for a link after the listing is still not followed. O_NONBLOCK: a
+// named pipe does not hang the open. Both are 0 where the platform lacks them.
+const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0);
+
+function readOne(state: WalkState, rel: string): void {
+  if (state.files.length >= LIMITS.maxFiles) {
+    throw new PolicyReadError(`the repository holds more than ${LIMITS.maxFiles} policy files`);
+  }
+  const abs = join(state.root, rel);
+  // Without O_NOFOLLOW (Windows), look before opening.
+  if (!constants.O_NOFOLLOW && lstatSync(abs).isSymbolicLink()) {
+    state.diagnostics.push(symlink(rel));
     return;
   }
-  const fd = openSync(abs, 'r');
+  let fd: number;
   try {
-    const size = fstatSync(fd).size;
-    if (size > LIMITS.maxFileBytes) {
-      diagnostics.push(tooLarge(rel, size));
+    fd = openSync(abs, OPEN_FLAGS);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ELOOP') {
+      state.diagnostics.push(symlink(rel));
       return;
     }
-    const buf = Buffer.allocUnsafe(size);
+    throw new PolicyReadError(`cannot read ${rel}: ${(error as Error).message}`, { cause: error });
+  }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) {
+      state.diagnostics.push(
+        fileProblem(rel, 'not-a-file', `${rel} is not a regular file`, {
+          hint: 'Policy files are plain files; remove the pipe, device or folder of that name.',
+        }),
+      );
+      return;
+    }
+    if (st.size > LIMITS.maxFileBytes) {
+      state.diagnostics.push(tooLarge(rel, st.size));
+      return;
+    }
+    const buf = Buffer.allocUnsafe(st.size);
     let read = 0;
-    while (read < size) {
-      const n = readSync(fd, buf, read, size - read, read);
+    while (read < st.size) {
+      const n = readSync(fd, buf, read, st.size - read, read);
       if (n === 0) break;
       read += n;
     }
     const decoded = decodeSource(rel, buf.subarray(0, read));
-    if ('text' in decoded) files.push(decoded);
-    else diagnostics.push(decoded);
+    if ('text' in decoded) state.files.push(decoded);
+    else state.diagnostics.push(decoded);
   } finally {
     closeSync(fd);
   }

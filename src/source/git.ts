@@ -6,12 +6,16 @@ import {
   CONFIG_FILE,
   POLICY_FOLDERS,
   PolicyReadError,
+  SUBMODULE_HINT,
+  SYMLINK_HINT,
+  comparePaths,
   decodeSource,
   fileProblem,
   isPolicyFileName,
   tooLarge,
 } from './files.js';
 import { LIMITS } from './limits.js';
+import { printable } from './names.js';
 
 /** Thrown when git fails (not a repository, unknown revision, git missing). */
 export class GitError extends PolicyReadError {
@@ -28,34 +32,64 @@ interface TreeEntry {
 
 /**
  * Reads the policy files of one revision straight from git objects, without touching the work
- * tree: one `git ls-tree` for the listing and one `git cat-file --batch` for every blob.
+ * tree or the index: one `git ls-tree` for the listing and one `git cat-file --batch` for every
+ * blob. Symbolic links (mode 120000) and submodules (mode 160000, or a .gitmodules file) are
+ * reported, never followed; blobs over the size limit are reported without being read. Throws
+ * GitError for a revision that is not a plain revision name or does not name a commit.
  */
 export async function readPolicyRevision(repoDir: string, revision: string): Promise<ReadResult> {
-  if (!/^[A-Za-z0-9_./@{}^~:-]+$/.test(revision) || revision.startsWith('-')) {
-    throw new GitError(`'${revision}' is not a revision name`);
+  if (!REVISION.test(revision) || revision.startsWith('-') || revision.includes('..')) {
+    throw new GitError(`'${printable(revision)}' is not a revision name`);
   }
-  const commit = (await runGit(repoDir, ['rev-parse', '--verify', '--end-of-options', `${revision}^{commit}`])).toString().trim();
   const listing = await runGit(repoDir, [
-    'ls-tree', '-r', '-z', '-l', '--full-tree', commit, '--', CONFIG_FILE, '.gitmodules', ...POLICY_FOLDERS,
+    'ls-tree',
+    '-r',
+    '-z',
+    '-l',
+    '--full-tree',
+    '--end-of-options',
+    `${revision}^{commit}`,
+    '--',
+    CONFIG_FILE,
+    '.gitmodules',
+    ...POLICY_FOLDERS,
   ]);
   const diagnostics: Diagnostic[] = [];
   const wanted: TreeEntry[] = [];
   for (const entry of parseTree(listing)) {
     if (entry.path === '.gitmodules') {
-      diagnostics.push(fileProblem(entry.path, 'submodule', 'the policy repository declares git submodules'));
+      diagnostics.push(
+        fileProblem(entry.path, 'submodule', 'the policy repository declares git submodules', {
+          hint: SUBMODULE_HINT,
+        }),
+      );
     } else if (entry.mode === '160000') {
-      diagnostics.push(fileProblem(entry.path, 'submodule', `${entry.path} is a git submodule; submodules are not read`));
+      diagnostics.push(
+        fileProblem(entry.path, 'submodule', `${entry.path} is a git submodule; submodules are not read`, {
+          hint: SUBMODULE_HINT,
+        }),
+      );
     } else if (entry.mode === '120000') {
-      diagnostics.push(fileProblem(entry.path, 'symlink', `${entry.path} is a symbolic link; links are not followed`));
+      diagnostics.push(
+        fileProblem(entry.path, 'symlink', `${entry.path} is a symbolic link; links are not followed`, {
+          hint: SYMLINK_HINT,
+        }),
+      );
     } else if (entry.type === 'blob' && (entry.path === CONFIG_FILE || isPolicyFileName(entry.path))) {
       if (entry.size > LIMITS.maxFileBytes) diagnostics.push(tooLarge(entry.path, entry.size));
       else wanted.push(entry);
     }
   }
   if (wanted.length > LIMITS.maxFiles) {
-    throw new GitError(`revision ${revision} holds ${wanted.length} policy files; at most ${LIMITS.maxFiles} are read`);
+    throw new GitError(
+      `revision ${revision} holds ${wanted.length} policy files; at most ${LIMITS.maxFiles} are read`,
+    );
   }
-  const blobs = await readBlobs(repoDir, wanted.map((e) => e.oid));
+  wanted.sort((a, b) => comparePaths(a.path, b.path));
+  const blobs = await readBlobs(
+    repoDir,
+    wanted.map((e) => e.oid),
+  );
   const files: SourceFile[] = [];
   for (const entry of wanted) {
     const decoded = decodeSource(entry.path, blobs.get(entry.oid)!);
@@ -65,13 +99,23 @@ export async function readPolicyRevision(repoDir: string, revision: string): Pro
   return { files, diagnostics };
 }
 
+// Branch and tag names, object ids, and the suffixes ~N ^N @{upstream}; no shell or pathspec
+// syntax, no ranges.
+const REVISION = /^[A-Za-z0-9_./@{}^~-]+$/;
+
 function parseTree(listing: Buffer): TreeEntry[] {
   const out: TreeEntry[] = [];
   for (const record of listing.toString('utf8').split('\0')) {
     if (!record) continue;
     const tab = record.indexOf('\t');
     const [mode, type, oid, size] = record.slice(0, tab).split(/\s+/);
-    out.push({ mode: mode!, type: type!, oid: oid!, size: size === '-' ? 0 : Number(size), path: record.slice(tab + 1) });
+    out.push({
+      mode: mode!,
+      type: type!,
+      oid: oid!,
+      size: size === '-' ? 0 : Number(size),
+      path: record.slice(tab + 1),
+    });
   }
   return out;
 }
@@ -96,14 +140,32 @@ async function readBlobs(repoDir: string, oids: string[]): Promise<Map<string, B
   return out;
 }
 
+// Variables that would point git at another repository, index or object store than the one in
+// repoDir (set, for example, when leash runs inside a git hook).
+const REPOSITORY_VARIABLES = [
+  'GIT_DIR',
+  'GIT_WORK_TREE',
+  'GIT_INDEX_FILE',
+  'GIT_OBJECT_DIRECTORY',
+  'GIT_ALTERNATE_OBJECT_DIRECTORIES',
+  'GIT_COMMON_DIR',
+  'GIT_NAMESPACE',
+  'GIT_CEILING_DIRECTORIES',
+  'GIT_DISCOVERY_ACROSS_FILESYSTEM',
+];
+
+function gitEnvironment(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0' };
+  for (const name of REPOSITORY_VARIABLES) delete env[name];
+  // Objects are read as committed: refs/replace/* cannot swap a reviewed file for another.
+  env.GIT_NO_REPLACE_OBJECTS = '1';
+  return env;
+}
+
 /** Runs git with an argument vector (never a shell string) and returns its stdout. */
 export function runGit(cwd: string, args: string[], input?: string): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    const child = spawn('git', args, {
-      cwd,
-      stdio: ['pipe', 'pipe', 'pipe'],
-      env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0' },
-    });
+    const child = spawn('git', args, { cwd, stdio: ['pipe', 'pipe', 'pipe'], env: gitEnvironment() });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (b: Buffer) => out.push(b));
@@ -111,7 +173,10 @@ export function runGit(cwd: string, args: string[], input?: string): Promise<Buf
     child.on('error', (e) => reject(new GitError(`cannot run git: ${e.message}`, { cause: e })));
     child.on('close', (code) => {
       if (code === 0) resolve(Buffer.concat(out));
-      else reject(new GitError(`git ${args[0]} failed: ${Buffer.concat(err).toString().trim() || `exit ${code}`}`));
+      else
+        reject(
+          new GitError(`git ${args[0]} failed: ${Buffer.concat(err).toString().trim() || `exit ${code}`}`),
+        );
     });
     child.stdin.on('error', () => undefined);
     child.stdin.end(input ?? '');

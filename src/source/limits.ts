@@ -8,4 +8,6 @@ export const LIMITS = {
   maxAliasCount: 64,
   /** Most files one repository may hold under the policy folders. */
   maxFiles: 200_000,
+  /** Most diagnostics reported for one file; a garbage file would otherwise flood the report. */
+  maxDiagnosticsPerFile: 100,
 } as const;

@@ -4,6 +4,7 @@ import type { Kind } from '../model/modes.js';
 import { API_VERSION, KINDS } from '../model/modes.js';
 import { validateAgainstSchema } from '../schema/validate-schema.js';
 import { CONFIG_FILE } from './files.js';
+import { LIMITS } from './limits.js';
 import { checkNames, printable } from './names.js';
 import { parsePolicyYaml } from './parse.js';
 
@@ -42,7 +43,7 @@ export function loadPolicyFiles(files: readonly SourceFile[]): LoadResult {
     const expected = kindForPath(file.path);
     if (!expected) continue;
     const result = loadOne(file, expected);
-    diagnostics.push(...result.diagnostics);
+    for (const d of result.diagnostics) diagnostics.push(d);
     if (result.name === undefined) continue;
     const key = `${expected}\0${result.name}`;
     const first = seen.get(key);
@@ -65,7 +66,9 @@ export function loadPolicyFiles(files: readonly SourceFile[]): LoadResult {
       brokenNames.set(expected, set);
     }
   }
-  documents.sort((a, b) => (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  documents.sort((a, b) =>
+    a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+  );
   return { documents, diagnostics, brokenNames };
 }
 
@@ -76,15 +79,39 @@ interface OneResult {
 }
 
 function loadOne(file: SourceFile, expected: Kind): OneResult {
+  const result = checkOne(file, expected);
+  const max = LIMITS.maxDiagnosticsPerFile;
+  if (result.diagnostics.length <= max) return result;
+  const shown = result.diagnostics.slice(0, max);
+  shown.push({
+    ruleId: 'too-many-problems',
+    severity: 'error',
+    message: `only the first ${max} problems in this file are shown`,
+    hint: 'Fix the problems shown first; the file may not be a policy file at all.',
+    file: file.path,
+    pointer: '',
+  });
+  return { ...result, diagnostics: shown };
+}
+
+function checkOne(file: SourceFile, expected: Kind): OneResult {
   const parsed = parsePolicyYaml(file.path, file.text);
   const diagnostics = parsed.diagnostics;
   const problem = (ruleId: string, message: string, pointer: string, hint?: string): OneResult => ({
-    diagnostics: [...diagnostics, { ruleId, severity: 'error', message, file: file.path, pointer, ...(hint ? { hint } : {}) }],
+    diagnostics: [
+      ...diagnostics,
+      { ruleId, severity: 'error', message, file: file.path, pointer, ...(hint ? { hint } : {}) },
+    ],
   });
   if (parsed.data === undefined && diagnostics.length > 0) return { diagnostics };
   const data = parsed.data;
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
-    return problem('invalid-document', 'the file must hold a mapping with apiVersion, kind, metadata and spec', '');
+    return problem(
+      'invalid-document',
+      'the file must hold a mapping with apiVersion, kind, metadata and spec',
+      '',
+      'Start the file with apiVersion, kind, metadata and spec at the top level.',
+    );
   }
   const doc = data as Record<string, unknown>;
   if (doc.apiVersion !== API_VERSION) {
@@ -97,11 +124,12 @@ function loadOne(file: SourceFile, expected: Kind): OneResult {
       `Set apiVersion: ${API_VERSION}.`,
     );
   }
-  if (typeof doc.kind !== 'string' || !(doc.kind in KINDS)) {
+  if (typeof doc.kind !== 'string' || !Object.hasOwn(KINDS, doc.kind)) {
     return problem(
       'unknown-kind',
       `kind '${printable(String(doc.kind))}' is not a leash kind; expected one of ${Object.keys(KINDS).join(', ')}`,
       '/kind',
+      `Set kind to ${expected}: files under ${expected === 'Config' ? CONFIG_FILE : `${KINDS[expected]}/`} hold ${expected} documents.`,
     );
   }
   if (doc.kind !== expected) {
@@ -110,13 +138,20 @@ function loadOne(file: SourceFile, expected: Kind): OneResult {
       'kind-mismatch',
       `${where} holds ${expected} documents, but this file is a ${doc.kind}`,
       '/kind',
-      doc.kind === 'Config' ? `Move it to ${CONFIG_FILE}.` : `Move it to ${KINDS[doc.kind as Kind] || CONFIG_FILE}/.`,
+      doc.kind === 'Config'
+        ? `Move it to ${CONFIG_FILE}.`
+        : `Move it to ${KINDS[doc.kind as Kind] || CONFIG_FILE}/.`,
     );
   }
-  diagnostics.push(...checkNames(file.path, data));
+  for (const d of checkNames(file.path, data)) diagnostics.push(d);
+  // The loader's findings are more precise than the schema's about the same value ('.inf is not
+  // a finite number' beats 'must be an integer'), so schema errors on those values are dropped.
+  const reported = new Set(diagnostics.map((d) => d.pointer).filter((p) => p !== ''));
   const meta = doc.metadata as Record<string, unknown> | undefined;
   const name = typeof meta?.name === 'string' ? meta.name : undefined;
-  if (name !== undefined && expected !== 'Config') {
+  // A name already reported as unreadable is not also reported as differing from the file name.
+  const nameReported = diagnostics.some((d) => d.pointer === '/metadata/name');
+  if (name !== undefined && expected !== 'Config' && !nameReported) {
     const base = file.path.slice(file.path.lastIndexOf('/') + 1).replace(/\.ya?ml$/, '');
     if (base !== name) {
       diagnostics.push({
@@ -129,7 +164,12 @@ function loadOne(file: SourceFile, expected: Kind): OneResult {
       });
     }
   }
-  diagnostics.push(...validateAgainstSchema(expected, file.path, data));
+  const covered = (pointer: string) => {
+    for (let p = pointer; p !== ''; p = p.slice(0, p.lastIndexOf('/'))) if (reported.has(p)) return true;
+    return false;
+  };
+  for (const d of validateAgainstSchema(expected, file.path, data))
+    if (!covered(d.pointer)) diagnostics.push(d);
   const ok = !diagnostics.some((d) => d.severity === 'error');
   return {
     diagnostics,

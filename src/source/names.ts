@@ -1,5 +1,6 @@
 import type { Diagnostic } from '../model/diagnostic.js';
 import { toPointer } from '../model/diagnostic.js';
+import { LIMITS } from './limits.js';
 
 /** Pointers (as patterns over segments) whose string values name or reference something. */
 const REFERENCE_POINTERS = [
@@ -12,12 +13,42 @@ const REFERENCE_POINTERS = [
 
 // Letters from other scripts that render like ASCII ones, with the letter they imitate.
 const CONFUSABLES: Record<string, string> = {
-  а: 'a', в: 'b', е: 'e', к: 'k', м: 'm', н: 'h', о: 'o', р: 'p', с: 'c', т: 't', у: 'y', х: 'x',
-  і: 'i', ј: 'j', ѕ: 's', ԁ: 'd', ԛ: 'q', ԝ: 'w', ӏ: 'l', ο: 'o', α: 'a', ν: 'v', ρ: 'p', τ: 't',
-  ι: 'i', κ: 'k', χ: 'x', υ: 'u', ℓ: 'l', ı: 'i',
+  а: 'a',
+  в: 'b',
+  е: 'e',
+  к: 'k',
+  м: 'm',
+  н: 'h',
+  о: 'o',
+  р: 'p',
+  с: 'c',
+  т: 't',
+  у: 'y',
+  х: 'x',
+  і: 'i',
+  ј: 'j',
+  ѕ: 's',
+  ԁ: 'd',
+  ԛ: 'q',
+  ԝ: 'w',
+  ӏ: 'l',
+  ο: 'o',
+  α: 'a',
+  ν: 'v',
+  ρ: 'p',
+  τ: 't',
+  ι: 'i',
+  κ: 'k',
+  χ: 'x',
+  υ: 'u',
+  ℓ: 'l',
+  ı: 'i',
 };
 
-const INVISIBLE = /[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/;
+// Characters that render as nothing: format characters (zero-width, bidi controls, tags),
+// line and paragraph separators, Hangul fillers.
+const INVISIBLE = /^[\p{Cf}\p{Zl}\p{Zp}\u115f\u1160\u3164\uffa0]$/u;
+const SPACE = /^\p{Zs}$/u;
 
 /** Describes the first character of a name that is not plain ASCII, or undefined. */
 export function describeNonAscii(name: string): string | undefined {
@@ -26,8 +57,10 @@ export function describeNonAscii(name: string): string | undefined {
     if (code >= 0x20 && code < 0x7f) continue;
     const hex = `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
     if (INVISIBLE.test(ch)) return `an invisible character (${hex})`;
-    const ascii =
-      CONFUSABLES[ch] ?? (code >= 0xff01 && code <= 0xff5e ? String.fromCharCode(code - 0xfee0) : undefined);
+    if (SPACE.test(ch)) return `a space that is not the ASCII space (${hex})`;
+    // Compatibility forms (fullwidth 'ａ', 'ℂ', '①', ligatures) fold to ASCII under NFKC.
+    const folded = ch.normalize('NFKC');
+    const ascii = CONFUSABLES[ch] ?? (/^[!-~]+$/.test(folded) ? folded : undefined);
     if (ascii) return `'${ch}' (${hex}), which looks like the ASCII '${ascii}'`;
     if (code < 0x20 || code === 0x7f) return `a control character (${hex})`;
     return `the non-ASCII character '${ch}' (${hex})`;
@@ -41,6 +74,7 @@ export function describePathTrick(value: string): string | undefined {
   if (value.startsWith('/') || value.startsWith('~')) return 'is an absolute path';
   if (/^[A-Za-z]:/.test(value) && !/^[a-z0-9-]+:\/\//.test(value)) return 'starts with a drive letter';
   const path = value.replace(/^[a-z0-9-]+:\/\//, '');
+  if (path.startsWith('/')) return 'is an absolute path';
   if (path.split('/').some((s) => s === '..' || s === '.')) return "has a '.' or '..' path segment";
   if (/%2e|%2f|%5c/i.test(value)) return 'holds an encoded path character';
   return undefined;
@@ -54,7 +88,8 @@ export function describePathTrick(value: string): string | undefined {
 export function checkNames(file: string, data: unknown): Diagnostic[] {
   const out: Diagnostic[] = [];
   const stack: [unknown, string][] = [[data, '']];
-  while (stack.length > 0) {
+  // More than one file may report; load.ts cuts the list and says so.
+  while (stack.length > 0 && out.length <= LIMITS.maxDiagnosticsPerFile) {
     const [value, pointer] = stack.pop()!;
     if (typeof value === 'string') {
       if (!REFERENCE_POINTERS.some((re) => re.test(pointer))) continue;
@@ -86,7 +121,7 @@ export function checkNames(file: string, data: unknown): Diagnostic[] {
     } else if (value !== null && typeof value === 'object') {
       for (const [key, v] of Object.entries(value)) {
         const odd = describeNonAscii(key);
-        if (odd) {
+        if (odd && out.length <= LIMITS.maxDiagnosticsPerFile) {
           out.push({
             ruleId: 'invalid-name',
             severity: 'error',
@@ -104,10 +139,15 @@ export function checkNames(file: string, data: unknown): Diagnostic[] {
   return out;
 }
 
+// Control, format (zero-width, bidi overrides, tag characters), line and paragraph separators,
+// private-use, unassigned and lone surrogate code points: all shown as escapes.
+const UNPRINTABLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Co}\p{Cn}\p{Cs}]/gu;
+
 /** Shows invisible and control characters as escapes so the message itself cannot deceive. */
 export function printable(s: string): string {
-  const shown = s.replace(/[\u0000-\u001f\u007f-\u009f\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g, (c) =>
-    `\\u{${c.codePointAt(0)!.toString(16)}}`,
-  );
-  return shown.length > 80 ? shown.slice(0, 77) + '...' : shown;
+  const shown = s.replace(UNPRINTABLE, (c) => `\\u{${c.codePointAt(0)!.toString(16)}}`);
+  if (shown.length <= 80) return shown;
+  // Cut between code points, never inside a surrogate pair.
+  const cut = /[\ud800-\udbff]/.test(shown[76]!) ? 76 : 77;
+  return shown.slice(0, cut) + '...';
 }

@@ -1,10 +1,18 @@
 import jsyaml from 'js-yaml';
-import { Composer, LineCounter, Parser, isMap, isPair, isScalar, isSeq } from 'yaml';
-import type { Document } from 'yaml';
+import { Composer, LineCounter, Parser, isAlias, isCollection, isMap, isNode, isScalar, isSeq } from 'yaml';
+import type { Document, Node } from 'yaml';
 import type { Diagnostic, Range } from '../model/diagnostic.js';
 import { toPointer } from '../model/diagnostic.js';
 import { LIMITS } from './limits.js';
+import { printable } from './names.js';
 import { findExcessiveNesting } from './nesting.js';
+
+const NESTING_HINT = 'Policy files need only a few levels of nesting; flatten the structure.';
+const FORBIDDEN_KEY_HINT =
+  'Keys named __proto__, constructor or prototype are refused so no tool can be tricked into prototype pollution.';
+// More findings than one file may report (load.ts cuts the list and says so).
+const MAX_FINDINGS = LIMITS.maxDiagnosticsPerFile + 1;
+const FILE_START: Range = { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } };
 
 /** Keys that would reach Object.prototype if the data were ever merged into a plain object. */
 export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
@@ -22,41 +30,95 @@ export const YAML_OPTIONS = {
   version: '1.2',
   schema: 'core',
   merge: false,
-  uniqueKeys: true,
+  // Without this, the core schema still honours !!binary, !!set, !!omap, !!pairs and !!timestamp.
+  resolveKnownTags: false,
+  // Duplicate keys are found by checkTree in one pass; the library's check is quadratic.
+  uniqueKeys: false,
   strict: true,
   prettyErrors: false,
   intAsBigInt: false,
 } as const;
 
 // Anything the fast parser might read differently from the full one goes the slow way: anchors,
-// aliases, tags, directives, merge keys, explicit keys and prototype keys. A false alarm only
-// costs speed; the differential test keeps the two paths equal on everything else.
-const NEEDS_FULL_PARSE = /(?:^|[\s[{,])[&*!]|^%|<<|^\s*\? |__proto__|constructor|prototype/m;
+// aliases, tags, directives, merge keys, explicit keys, collection keys, prototype keys, and the
+// plain scalars where js-yaml's core schema differs from YAML 1.2's (0b binary, signed hex and
+// octal, signed leading-dot floats, '-0', numbers too big for a double, null keys). A false alarm
+// only costs speed; the differential test keeps the two paths equal on everything else. Every
+// alternative is linear: no two quantifiers compete for the same characters.
+const NEEDS_FULL_PARSE = new RegExp(
+  [
+    String.raw`(?:^|[\s[{,])[&*!]`,
+    String.raw`^%`,
+    String.raw`<<`,
+    String.raw`^[ \t]*(?:-[ \t]+)*\?(?:[ \t]|$)`,
+    String.raw`[\]}][ \t]*:(?:[ \t]|$)`,
+    String.raw`__proto__|constructor|prototype`,
+    String.raw`(?<![\w.])(?:[+-]0[box]|0b[01]|[+-]\.\d|-0(?![\w.]))`,
+    String.raw`\d[eE][+-]?\d{3}|(?<!\d)\d{300}`,
+    String.raw`^[ \t]*(?:-[ \t]+)*(?:(?:~|null|Null|NULL)[ \t]*)?:(?:[ \t]|$)`,
+    String.raw`[{,][ \t]*(?:(?:~|null|Null|NULL)[ \t]*)?:(?:[ \t]|$)`,
+  ].join('|'),
+  'm',
+);
+
+export interface ParseOptions {
+  /**
+   * Skip the fast parser and read the file with the full YAML parser. The full parser is the
+   * reference; the differential test uses this to check the fast path against it.
+   */
+  forceFull?: boolean;
+}
 
 /**
  * Parses one policy file safely. Never throws for bad input: every problem is a diagnostic.
  * Plain files take a fast parser; anything unusual, and anything the fast parser rejects, goes
  * through the full YAML parser with positions.
  */
-export function parsePolicyYaml(file: string, text: string): ParsedFile {
-  const bytes = Buffer.byteLength(text, 'utf8');
-  if (bytes > LIMITS.maxFileBytes) {
-    return fail(file, 'file-too-large', `${file} is ${bytes} bytes; policy files may be at most ${LIMITS.maxFileBytes} bytes`, {
-      hint: 'Split the file; an agent, template or system file is normally a few kilobytes.',
-    });
+export function parsePolicyYaml(file: string, text: string, options: ParseOptions = {}): ParsedFile {
+  if (text.length > LIMITS.maxFileBytes || Buffer.byteLength(text, 'utf8') > LIMITS.maxFileBytes) {
+    const bytes = Buffer.byteLength(text, 'utf8');
+    return fail(
+      file,
+      'file-too-large',
+      `${file} is ${bytes} bytes; policy files may be at most ${LIMITS.maxFileBytes} bytes`,
+      {
+        hint: 'Split the file; an agent, template or system file is normally a few kilobytes.',
+        range: FILE_START,
+      },
+    );
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  // YAML counts a lone CR as a line break; js-yaml agrees, the yaml library does not, and an
+  // editor may show either. A file that means different things to different readers is refused.
+  const cr = /\r(?!\n)/.exec(text);
+  if (cr) {
+    const lineStart = text.lastIndexOf('\n', cr.index) + 1;
+    let line = 1;
+    for (let i = text.indexOf('\n'); i >= 0 && i < cr.index; i = text.indexOf('\n', i + 1)) line++;
+    const at = { line, column: cr.index - lineStart + 1 };
+    return fail(
+      file,
+      'invalid-encoding',
+      'the file has a carriage return (CR) that is not part of a CRLF line end',
+      {
+        hint: 'Save the file with LF or CRLF line ends; write "\\r" in a quoted string for a carriage return.',
+        range: { start: at, end: at },
+      },
+    );
+  }
   const deep = findExcessiveNesting(text, LIMITS.maxDepth);
   if (deep) {
     return fail(file, 'nesting-too-deep', `collections are nested more than ${LIMITS.maxDepth} levels deep`, {
       range: { start: deep, end: deep },
-      hint: 'Policy files need only a few levels of nesting; flatten the structure.',
+      hint: NESTING_HINT,
     });
   }
-  if (!NEEDS_FULL_PARSE.test(text)) {
+  if (!options.forceFull && !NEEDS_FULL_PARSE.test(text)) {
     try {
       const data = jsyaml.load(text, { schema: jsyaml.CORE_SCHEMA, json: false, filename: file });
-      return { data, diagnostics: checkData(file, data), fast: true };
+      // An empty or null document is rare; the full parser tells the two apart.
+      if (data !== undefined && data !== null)
+        return { data, diagnostics: checkData(file, data), fast: true };
     } catch {
       // Fall through: the full parser reports the problem with its position.
     }
@@ -64,30 +126,66 @@ export function parsePolicyYaml(file: string, text: string): ParsedFile {
   return parseFull(file, text);
 }
 
+/**
+ * Runs fn without capturing stack traces: the yaml library makes an Error for every problem it
+ * finds, and on a garbage file (a problem per character) capturing their stacks costs most of
+ * the time. The runs are synchronous, so nothing else sees the setting.
+ */
+export function withoutStackTraces<T>(fn: () => T): T {
+  const saved = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return fn();
+  } finally {
+    Error.stackTraceLimit = saved;
+  }
+}
+
 function parseFull(file: string, text: string): ParsedFile {
+  return withoutStackTraces(() => parseFullUntraced(file, text));
+}
+
+function parseFullUntraced(file: string, text: string): ParsedFile {
   const diagnostics: Diagnostic[] = [];
   const lineCounter = new LineCounter();
   const range = (from: number, to: number): Range => ({
     start: toPosition(lineCounter, from),
     end: toPosition(lineCounter, to),
   });
-  const directive = /^%.*$/m.exec(text);
-  if (directive) {
-    diagnostics.push(
-      diag(file, 'yaml-directive', `YAML directives are not allowed: '${clip(directive[0])}'`, {
-        hint: 'Remove the %YAML / %TAG line; leash reads YAML 1.2 with its core schema only.',
-        range: range(directive.index, directive.index + directive[0].length),
-      }),
-    );
-    // Still count lines so later positions are right.
-  }
   const docs: Document.Parsed[] = [];
   try {
     const composer = new Composer(YAML_OPTIONS);
-    const parser = new Parser(lineCounter.addNewLine);
-    for (const doc of composer.compose(parser.parse(text), true, text.length)) docs.push(doc);
+    // Tokens are read as they come: parsing stops at the second document, which is enough to
+    // refuse the file (a file of a million '---' lines is not composed a million times).
+    for (const token of new Parser(lineCounter.addNewLine).parse(text)) {
+      // Directives come straight from the token stream, so their positions are exact and a '%'
+      // inside a scalar is never taken for one.
+      if (token.type === 'directive') {
+        diagnostics.push(
+          diag(
+            file,
+            'yaml-directive',
+            `YAML directives are not allowed: '${printable(clip(token.source))}'`,
+            {
+              hint: hintFor('yaml-directive'),
+              range: range(token.offset, token.offset + token.source.length),
+            },
+          ),
+        );
+        if (diagnostics.length >= MAX_FINDINGS) break;
+        continue;
+      }
+      if (diagnostics.length > 0) continue;
+      for (const doc of composer.next(token)) docs.push(doc);
+      if (docs.length > 1) break;
+    }
+    if (diagnostics.length > 0) return { data: undefined, diagnostics, fast: false };
+    if (docs.length < 2) for (const doc of composer.end(true, text.length)) docs.push(doc);
   } catch (error) {
-    return fail(file, 'yaml-syntax', `the file could not be parsed: ${(error as Error).message}`);
+    return fail(file, 'yaml-syntax', `the file could not be parsed: ${firstLine((error as Error).message)}`, {
+      hint: hintFor('yaml-syntax'),
+      range: FILE_START,
+    });
   }
   if (docs.length > 1) {
     const second = docs[1]!;
@@ -98,65 +196,169 @@ function parseFull(file: string, text: string): ParsedFile {
       }),
     );
   }
-  const doc = docs[0];
-  if (!doc) return fail(file, 'empty-file', 'the file is empty', { hint: 'Add apiVersion, kind, metadata and spec.' });
-  for (const problem of [...doc.errors, ...doc.warnings]) {
-    const ruleId =
-      problem.code === 'DUPLICATE_KEY'
-        ? 'duplicate-key'
-        : problem.code === 'TAG_RESOLVE_FAILED'
-          ? 'unknown-tag'
-          : problem.code === 'BAD_DIRECTIVE' || problem.code === 'MISSING_CHAR' && /%/.test(problem.message)
-            ? 'yaml-directive'
-            : 'yaml-syntax';
+  const doc = docs[0]!;
+  const root = doc.contents;
+  if (root === null || (isScalar(root) && root.value === null && root.range?.[0] === root.range?.[1])) {
+    if (docs.length > 1) return { data: undefined, diagnostics, fast: false };
+    return fail(file, 'empty-file', 'the file is empty', {
+      hint: 'Add apiVersion, kind, metadata and spec.',
+      range: FILE_START,
+    });
+  }
+  // A garbage file yields a problem per character; the first ones are enough.
+  for (const problem of [...doc.errors, ...doc.warnings].slice(0, MAX_FINDINGS)) {
+    const ruleId = problem.code === 'TAG_RESOLVE_FAILED' ? 'unknown-tag' : 'yaml-syntax';
+    const tag = /^Unresolved tag: (.*)/.exec(firstLine(problem.message))?.[1];
+    const message =
+      ruleId === 'unknown-tag' && tag !== undefined
+        ? `the tag ${printable(tag.replace(/^tag:yaml\.org,2002:/, '!!'))} is not allowed`
+        : firstLine(problem.message);
     diagnostics.push(
-      diag(file, ruleId, firstLine(problem.message), {
+      diag(file, ruleId, message, {
         range: range(problem.pos[0], problem.pos[1]),
         hint: hintFor(ruleId),
       }),
     );
   }
-  walkTree(doc.contents, (keyNode) => {
-    if (keyNode && isScalar(keyNode) && FORBIDDEN_KEYS.has(String(keyNode.value))) {
-      diagnostics.push(
-        diag(file, 'forbidden-key', `the key '${String(keyNode.value)}' is not allowed`, {
-          hint: 'Keys named __proto__, constructor or prototype are refused so no tool can be tricked into prototype pollution.',
-          range: keyNode.range ? range(keyNode.range[0], keyNode.range[1]) : undefined,
-        }),
-      );
-    }
-  });
+  for (const d of checkTree(file, doc, range)) diagnostics.push(d);
   if (diagnostics.length > 0) return { data: undefined, diagnostics, fast: false };
   let data: unknown;
   try {
+    // checkTree has bounded the aliases already; the library's own limit stays as a second guard.
     data = doc.toJS({ maxAliasCount: LIMITS.maxAliasCount });
   } catch (error) {
-    const message = (error as Error).message;
-    if (/alias/i.test(message)) {
-      return fail(file, 'alias-limit', `aliases expand too far (more than ${LIMITS.maxAliasCount} alias nodes): refused as a possible alias bomb`, {
-        hint: 'Write the values out, or use a Template for repeated grants.',
-      });
-    }
-    return fail(file, 'yaml-syntax', `the file could not be read: ${firstLine(message)}`);
+    return fail(file, 'yaml-syntax', `the file could not be read: ${firstLine((error as Error).message)}`, {
+      hint: hintFor('yaml-syntax'),
+      range: FILE_START,
+    });
   }
   return { data, diagnostics: checkData(file, data), fast: false };
 }
 
-/** Calls visit with every mapping key node in a yaml tree, without recursion. */
-function walkTree(root: unknown, visit: (keyNode: unknown) => void): void {
-  const stack: unknown[] = [root];
+type ToRange = (from: number, to: number) => Range;
+
+/**
+ * Checks the yaml tree before it is turned into data, in document order and without recursion:
+ * prototype keys, keys that are collections, and aliases. Aliases are followed the way the
+ * library follows them (the latest anchor of that name before the alias); every alias costs one
+ * plus the aliases inside what it repeats, so an alias bomb is refused at the alias that passes
+ * the limit, long before anything is expanded. An alias to a node that contains it is refused
+ * too: it would make the data cyclic.
+ */
+function checkTree(file: string, doc: Document.Parsed, range: ToRange): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const at = (node: { range?: readonly number[] | null } | null | undefined): Range | undefined =>
+    node?.range ? range(node.range[0]!, node.range[1]!) : undefined;
+  const anchors = new Map<string, Node>();
+  const open = new Set<Node>();
+  // How many aliases each finished anchored node holds, counted expanded.
+  const expanded = new Map<Node, number>();
+  let total = 0;
+  type Step = { node: unknown; exit?: { start: number } };
+  const stack: Step[] = [{ node: doc.contents }];
   while (stack.length > 0) {
-    const node = stack.pop();
+    const { node, exit } = stack.pop()!;
+    if (exit) {
+      open.delete(node as Node);
+      expanded.set(node as Node, total - exit.start);
+      continue;
+    }
+    if (isAlias(node)) {
+      const target = anchors.get(node.source);
+      if (!target) {
+        out.push(
+          diag(
+            file,
+            'yaml-syntax',
+            `the alias *${printable(node.source)} has no anchor &${printable(node.source)} before it`,
+            {
+              hint: hintFor('yaml-syntax'),
+              range: at(node),
+            },
+          ),
+        );
+        return out;
+      }
+      if (open.has(target)) {
+        out.push(
+          diag(file, 'alias-limit', `the alias *${printable(node.source)} repeats a node that contains it`, {
+            hint: 'Write the values out; a recursive alias would make the data endless.',
+            range: at(node),
+          }),
+        );
+        return out;
+      }
+      total += 1 + (expanded.get(target) ?? 0);
+      if (total > LIMITS.maxAliasCount) {
+        out.push(
+          diag(
+            file,
+            'alias-limit',
+            `aliases expand to more than ${LIMITS.maxAliasCount} nodes: refused as a possible alias bomb`,
+            {
+              hint: 'Write the values out, or use a Template for repeated grants.',
+              range: at(node),
+            },
+          ),
+        );
+        return out;
+      }
+      continue;
+    }
+    if (!isNode(node)) continue;
+    const anchor = (node as { anchor?: string }).anchor;
+    if (anchor) {
+      anchors.set(anchor, node);
+      open.add(node);
+      stack.push({ node, exit: { start: total } });
+    }
+    const children: unknown[] = [];
     if (isMap(node)) {
+      const seen = new Set<string>();
       for (const pair of node.items) {
-        if (!isPair(pair)) continue;
-        visit(pair.key);
-        stack.push(pair.key, pair.value);
+        const key = pair.key;
+        if (out.length >= MAX_FINDINGS) return out;
+        if (isScalar(key)) {
+          // Keys as the data will hold them: 1 and "1", or null and "", are the same key.
+          const name = key.value === null ? '' : String(key.value);
+          if (seen.has(name)) {
+            out.push(
+              diag(
+                file,
+                'duplicate-key',
+                `the key '${printable(name)}' appears more than once in this mapping`,
+                {
+                  hint: hintFor('duplicate-key'),
+                  range: at(key),
+                },
+              ),
+            );
+          }
+          seen.add(name);
+        }
+        if (isScalar(key) && FORBIDDEN_KEYS.has(String(key.value))) {
+          out.push(
+            diag(file, 'forbidden-key', `the key '${String(key.value)}' is not allowed`, {
+              hint: FORBIDDEN_KEY_HINT,
+              range: at(key),
+            }),
+          );
+        } else if (isCollection(key)) {
+          out.push(
+            diag(file, 'yaml-syntax', 'a mapping key must be a plain value, not a list or mapping', {
+              hint: 'Use a string as the key.',
+              range: at(key),
+            }),
+          );
+        }
+        children.push(key, pair.value);
       }
     } else if (isSeq(node)) {
-      stack.push(...node.items);
+      for (const item of node.items) children.push(item);
     }
+    for (let i = children.length - 1; i >= 0; i--) stack.push({ node: children[i] });
   }
+  return out;
 }
 
 /**
@@ -166,7 +368,7 @@ function walkTree(root: unknown, visit: (keyNode: unknown) => void): void {
 function checkData(file: string, data: unknown): Diagnostic[] {
   const out: Diagnostic[] = [];
   const stack: [unknown, string, number][] = [[data, '', 0]];
-  while (stack.length > 0) {
+  while (stack.length > 0 && out.length < MAX_FINDINGS) {
     const [value, pointer, depth] = stack.pop()!;
     if (typeof value === 'number' && !Number.isFinite(value)) {
       out.push({
@@ -183,6 +385,7 @@ function checkData(file: string, data: unknown): Diagnostic[] {
           ruleId: 'nesting-too-deep',
           severity: 'error',
           message: `collections are nested more than ${LIMITS.maxDepth} levels deep`,
+          hint: NESTING_HINT,
           file,
           pointer,
         });
@@ -197,6 +400,7 @@ function checkData(file: string, data: unknown): Diagnostic[] {
               ruleId: 'forbidden-key',
               severity: 'error',
               message: `the key '${key}' is not allowed`,
+              hint: FORBIDDEN_KEY_HINT,
               file,
               pointer: pointer + toPointer(key),
               on: 'key',
@@ -254,6 +458,11 @@ function diag(
   };
 }
 
-function fail(file: string, ruleId: string, message: string, extra: { hint?: string; range?: Range } = {}): ParsedFile {
+function fail(
+  file: string,
+  ruleId: string,
+  message: string,
+  extra: { hint?: string; range?: Range } = {},
+): ParsedFile {
   return { data: undefined, diagnostics: [diag(file, ruleId, message, extra)], fast: false };
 }

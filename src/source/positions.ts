@@ -2,7 +2,7 @@ import { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseDocument } f
 import type { Document } from 'yaml';
 import type { Diagnostic, Range } from '../model/diagnostic.js';
 import { parsePointer } from '../model/diagnostic.js';
-import { YAML_OPTIONS } from './parse.js';
+import { YAML_OPTIONS, withoutStackTraces } from './parse.js';
 
 export type Locate = (pointer: string, on?: 'key' | 'value') => Range;
 
@@ -11,13 +11,15 @@ const FILE_START: Range = { start: { line: 1, column: 1 }, end: { line: 1, colum
 /**
  * Builds a function from JSON pointer to source range for one file's text. The pointer is
  * followed as far as the tree goes; a pointer to something absent resolves to its nearest
- * existing parent (a missing property is reported on the object that lacks it).
+ * existing parent (a missing property is reported on the object that lacks it). Lines and
+ * columns are 1-based; a byte order mark is skipped, CRLF line ends count as one.
  */
 export function createLocator(text: string): Locate {
   const lineCounter = new LineCounter();
   let doc: Document.Parsed | undefined;
   try {
-    doc = parseDocument(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, { ...YAML_OPTIONS, lineCounter });
+    const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+    doc = withoutStackTraces(() => parseDocument(body, { ...YAML_OPTIONS, lineCounter }));
   } catch {
     doc = undefined;
   }
@@ -36,13 +38,22 @@ export function createLocator(text: string): Locate {
       let next: unknown;
       let nextKey: unknown;
       if (isMap(node)) {
-        const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === segment);
+        // Keys as the data holds them: a null key is '' (as yaml's toJS makes it).
+        const pair = node.items.find(
+          (p) =>
+            isPair(p) && isScalar(p.key) && (p.key.value === null ? '' : String(p.key.value)) === segment,
+        );
         if (pair) {
-          next = pair.value ?? pair.key;
+          // 'key:' with nothing after it: the empty value has no width, so point at the key.
+          const empty =
+            !pair.value || (isScalar(pair.value) && pair.value.value === null && pair.value.source === '');
+          next = empty ? pair.key : pair.value;
           nextKey = pair.key;
         }
-      } else if (isSeq(node) && /^\d+$/.test(segment)) {
+      } else if (isSeq(node) && /^(?:0|[1-9]\d*)$/.test(segment)) {
         next = node.items[Number(segment)];
+        // A list item has no key of its own: 'on key' means the item itself.
+        nextKey = next;
       }
       if (next === undefined || next === null) break;
       node = next;
@@ -54,7 +65,10 @@ export function createLocator(text: string): Locate {
 }
 
 /** Fills in the range of every diagnostic that lacks one, parsing each file's text at most once. */
-export function locateDiagnostics(diagnostics: Diagnostic[], textOf: (file: string) => string | undefined): Diagnostic[] {
+export function locateDiagnostics(
+  diagnostics: Diagnostic[],
+  textOf: (file: string) => string | undefined,
+): Diagnostic[] {
   const locators = new Map<string, Locate | undefined>();
   return diagnostics.map((d) => {
     if (d.range) return d;

@@ -36,7 +36,9 @@ describe('leash validate', () => {
     expect(r.code).toBe(1);
     const lines = r.stdout.split('\n');
     expect(lines).toContain("agents/bot.yaml:16:15  error   the system 'crn' is not defined  unknown-system");
-    expect(lines.some((l) => l.startsWith('agents/dup.yaml:2:1  error') && l.endsWith('duplicate-key'))).toBe(true);
+    expect(lines.some((l) => l.startsWith('agents/dup.yaml:2:1  error') && l.endsWith('duplicate-key'))).toBe(
+      true,
+    );
     expect(r.stdout).toMatch(/hint: Add systems\/<name>\.yaml/);
     expect(r.stdout).toMatch(/2 problems \(2 errors, 0 warnings\) in 2 files of 6/);
   });
@@ -45,7 +47,10 @@ describe('leash validate', () => {
     const dir = repo(broken);
     const r = await runLeash(['validate', 'sub', '--now', NOW], join(dir, '..'));
     expect(r.code).toBe(2); // no such folder
-    const ok = await runLeash(['validate', dir.split('/').pop()!, '--now', NOW, '--format', 'json'], join(dir, '..'));
+    const ok = await runLeash(
+      ['validate', dir.split('/').pop()!, '--now', NOW, '--format', 'json'],
+      join(dir, '..'),
+    );
     const json = JSON.parse(ok.stdout) as { diagnostics: { file: string }[] };
     expect(json.diagnostics.map((d) => d.file)).toContain(`${dir.split('/').pop()}/agents/bot.yaml`);
   });
@@ -71,7 +76,12 @@ describe('leash validate', () => {
     const sarif = JSON.parse(r.stdout);
     const require = createRequire(import.meta.url);
     const schemaPath = require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json');
-    const ajv = new AjvDraft04.default({ allErrors: true, strict: false, validateFormats: false, unicodeRegExp: false });
+    const ajv = new AjvDraft04.default({
+      allErrors: true,
+      strict: false,
+      validateFormats: false,
+      unicodeRegExp: false,
+    });
     const validate = ajv.compile(JSON.parse(readFileSync(schemaPath, 'utf8')));
     expect(validate(sarif), JSON.stringify(validate.errors)).toBe(true);
     const ids = sarif.runs[0].tool.driver.rules.map((x: { id: string }) => x.id);
@@ -105,7 +115,8 @@ describe('leash validate', () => {
     });
     const strict = await runLeash(['validate', dir, '--now', NOW]);
     const lenient = await runLeash(['validate', dir, '--now', NOW, '--fail-on', 'error']);
-    const warnings = JSON.parse((await runLeash(['validate', dir, '--now', NOW, '-f', 'json'])).stdout).summary.warning;
+    const warnings = JSON.parse((await runLeash(['validate', dir, '--now', NOW, '-f', 'json'])).stdout)
+      .summary.warning;
     expect(warnings).toBeGreaterThan(0);
     expect(strict.code).toBe(1);
     expect(lenient.code).toBe(0);
@@ -136,7 +147,10 @@ describe('leash validate', () => {
     expect(changed.code).toBe(1);
     expect(JSON.parse(changed.stdout).diagnostics[0].ruleId).toBe('unknown-system');
     // The next day, the same tree is validated again (expiries depend on the date).
-    const nextDay = await runLeash(['validate', '.', '--now', '2026-06-02T12:00:00Z', '--cache', '-f', 'json'], dir);
+    const nextDay = await runLeash(
+      ['validate', '.', '--now', '2026-06-02T12:00:00Z', '--cache', '-f', 'json'],
+      dir,
+    );
     expect(nextDay.code).toBe(1);
     expect(JSON.parse(readFileSync(cacheFile, 'utf8')).from).toBe(Date.parse('2026-06-02T00:00:00Z'));
   });

@@ -68,9 +68,9 @@ export function testRule(rule: Rule, cases: { valid: RuleCase[]; invalid: Invali
         if (c.brokenFiles) expect(loader.length).toBeGreaterThan(0);
         else expect(loader).toEqual([]);
         expect(c.errors.length).toBeGreaterThan(0);
-        expect(findings.map((d) => ({ file: d.file, line: d.range!.start.line, column: d.range!.start.column }))).toEqual(
-          c.errors.map((e) => ({ file: e.file, line: e.line, column: e.column })),
-        );
+        expect(
+          findings.map((d) => ({ file: d.file, line: d.range!.start.line, column: d.range!.start.column })),
+        ).toEqual(c.errors.map((e) => ({ file: e.file, line: e.line, column: e.column })));
         findings.forEach((d, i) => {
           expect(d.ruleId).toBe(rule.id);
           expect(d.severity).toBe(rule.meta.severity);

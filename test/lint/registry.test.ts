@@ -39,8 +39,7 @@ describe('the rule registry', () => {
 });
 
 describe('severities from leash.yaml', () => {
-  const config = (rules: string) =>
-    BASE_FILES['leash.yaml']! + `  lint:\n    rules:\n${rules}`;
+  const config = (rules: string) => BASE_FILES['leash.yaml']! + `  lint:\n    rules:\n${rules}`;
   const broken = BASE_FILES['agents/bot.yaml']!.replace('system: crm', 'system: crn');
   const rule = RULES.find((r) => r.id === 'unknown-system')!;
 
@@ -53,7 +52,10 @@ describe('severities from leash.yaml', () => {
   });
 
   it('turns a rule off', () => {
-    const { findings } = lintWithRule(rule, { 'leash.yaml': config('      unknown-system: off\n'), 'agents/bot.yaml': broken });
+    const { findings } = lintWithRule(rule, {
+      'leash.yaml': config('      unknown-system: off\n'),
+      'agents/bot.yaml': broken,
+    });
     expect(findings).toEqual([]);
   });
 
@@ -63,7 +65,11 @@ describe('severities from leash.yaml', () => {
       { now: TEST_NOW },
     );
     const d = result.diagnostics.find((x) => x.ruleId === 'unknown-rule');
-    expect(d).toMatchObject({ file: 'leash.yaml', severity: 'error', range: { start: { line: 11, column: 7 } } });
+    expect(d).toMatchObject({
+      file: 'leash.yaml',
+      severity: 'error',
+      range: { start: { line: 11, column: 7 } },
+    });
   });
 
   it('rejects a severity that is not error, warning, info or off', () => {

@@ -65,7 +65,10 @@ testRule(rule, {
     },
     {
       name: 'an escalate grant hands risky actions to a human, so it holds no authority over them',
-      files: { ...MODEST, 'agents/helper.yaml': agent('helper', grant('c*', '[delete, refund, read]', 'escalate')) },
+      files: {
+        ...MODEST,
+        'agents/helper.yaml': agent('helper', grant('c*', '[delete, refund, read]', 'escalate')),
+      },
     },
     {
       name: 'an agent in an unknown tier is left to unknown-tier',
