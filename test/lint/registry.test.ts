@@ -5,6 +5,7 @@ import { LOADER_CHECKS } from '../../src/source/checks.js';
 import { lintWithRule } from '../helpers/rule-tester.js';
 import { BASE_FILES, TEST_NOW, repoFiles } from '../helpers/policy-repo.js';
 import { validatePolicyFiles } from '../../src/validate.js';
+import { readPolicyDir } from '../../src/source/files.js';
 
 const root = new URL('../../', import.meta.url);
 const read = (p: string) => readFileSync(new URL(p, root), 'utf8');
@@ -30,6 +31,18 @@ describe('the rule registry', () => {
   it('has no doc page without a rule', () => {
     const pages = readdirSync(new URL('docs/rules/', root)).map((f) => f.replace(/\.md$/, ''));
     expect(pages.sort()).toEqual(RULES.map((r) => r.id));
+  });
+
+  it('knows every rule id the loader emits on the hostile fixtures', () => {
+    const known = new Set([...Object.keys(LOADER_CHECKS), ...RULES.map((r) => r.id)]);
+    const hostile = new URL('test/fixtures/hostile/', root);
+    const emitted = new Set<string>();
+    for (const dir of readdirSync(hostile)) {
+      const result = validatePolicyFiles(readPolicyDir(new URL(dir, hostile).pathname), { now: TEST_NOW });
+      for (const d of result.diagnostics) emitted.add(d.ruleId);
+    }
+    expect(emitted.size).toBeGreaterThan(15);
+    expect([...emitted].filter((id) => !known.has(id))).toEqual([]);
   });
 
   it('documents every loader check', () => {
