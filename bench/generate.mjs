@@ -82,11 +82,14 @@ export function generateRepo({ agents = 10_000, templates = 200, seed = 42 } = {
       },
     });
   }
-  const grant = () => {
+  // Templates reach systems 0-9 (template t only system t % 10), inline grants systems 10-19,
+  // each (system, resource) at most once per agent: a clean repository apart from the mistakes
+  // injected below.
+  const grant = (system, resource) => {
     const write = rand() < 0.4;
     return {
-      system: `system-${pick(SYSTEMS)}`,
-      resource: `resource-${pick(RESOURCES)}`,
+      system: `system-${system}`,
+      resource: `resource-${resource}`,
       actions: write ? ['read', 'update'] : ['read', 'list'],
       mode: write ? 'draft-only' : 'read-only',
       ...(write ? { fields: ['status', 'notes'] } : {}),
@@ -100,7 +103,10 @@ export function generateRepo({ agents = 10_000, templates = 200, seed = 42 } = {
         apiVersion: 'leash/v1',
         kind: 'Template',
         metadata: { name: `template-${t}` },
-        spec: { description: `Template ${t}.`, grants: [grant(), grant(), grant()] },
+        spec: {
+          description: `Template ${t}.`,
+          grants: [0, 1, 2].map((k) => grant(t % 10, (t * 3 + k) % RESOURCES)),
+        },
       },
     });
   }
@@ -110,7 +116,9 @@ export function generateRepo({ agents = 10_000, templates = 200, seed = 42 } = {
       { template: `template-${a % templates}` },
       { template: `template-${(a * 7 + 3) % templates}` },
     ];
-    while (grants.length < 8) grants.push(grant());
+    const systems = new Set();
+    while (systems.size < 6) systems.add(10 + pick(10));
+    for (const sys of systems) grants.push(grant(sys, pick(RESOURCES)));
     // One agent in a hundred has a mistake, so the run reports (and locates) diagnostics.
     if (a % 100 === 99) grants[7] = { ...grants[7], system: 'system-99' };
     docs.push({

@@ -14,6 +14,18 @@ spec:
   identity: { kind: service-account, credentialRef: vault://kv/agents/${name} }
 ${extra}`;
 
+/** Lines from line(i) up to just under the file size limit. */
+function fill(line, reserve = 2, limit = 128 * 1024) {
+  const out = [];
+  let size = 0;
+  for (let i = 0; ; i++) {
+    const l = line(i);
+    if (size + l.length > limit - reserve) return out.join('');
+    out.push(l);
+    size += l.length;
+  }
+}
+
 export function hostileCases(base) {
   rmSync(base, { recursive: true, force: true });
   const laughs = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
@@ -44,13 +56,18 @@ export function hostileCases(base) {
     ],
     ['__proto__ key', 'agents/x.yaml', agent('x') + '  __proto__: { polluted: true }\n', 'forbidden-key'],
     ['64 MiB file', 'agents/x.yaml', null, 'file-too-large'],
-    [
-      'flow nesting 500k deep',
-      'agents/x.yaml',
-      '['.repeat(500_000) + ']'.repeat(500_000),
-      'nesting-too-deep',
-    ],
-    ['block nesting 300k deep', 'agents/x.yaml', '- '.repeat(300_000) + 'x\n', 'nesting-too-deep'],
+    ['flow nesting 60k deep', 'agents/x.yaml', '['.repeat(60_000) + ']'.repeat(60_000), 'nesting-too-deep'],
+    ['block nesting 60k deep', 'agents/x.yaml', '- '.repeat(60_000) + 'x\n', 'nesting-too-deep'],
+    // Near the 128 KiB cap: the shapes slowest for a YAML parser, each with a problem to locate.
+    ['128 KiB of keys', 'agents/x.yaml', fill((i) => `k${i}: v\n`), 'api-version'],
+    ['128 KiB flow mapping', 'agents/x.yaml', `{${fill((i) => `k${i}: 1,`, 4)}}`, 'api-version'],
+    ['128 KiB flow sequence', 'agents/x.yaml', `[${'1,'.repeat(62_000)}1]`, 'invalid-document'],
+    ['128 KiB of tags', 'agents/x.yaml', fill((i) => `k${i}: !t${i} x\n`), 'file-too-large'],
+    ['31 KiB of tags', 'agents/x.yaml', fill((i) => `k${i}: !t${i} x\n`, 2, 31 * 1024), 'unknown-tag'],
+    ['128 KiB of explicit keys', 'agents/x.yaml', fill((i) => `? k${i}\n`), 'file-too-large'],
+    ['31 KiB of explicit keys', 'agents/x.yaml', fill((i) => `? k${i}\n`, 2, 31 * 1024), 'api-version'],
+    ['128 KiB of anchors', 'agents/x.yaml', fill((i) => `k${i}: &a${i} x\n`), 'file-too-large'],
+    ['31 KiB of anchors', 'agents/x.yaml', fill((i) => `k${i}: &a${i} x\n`, 2, 31 * 1024), 'api-version'],
     ['symlink to /etc/passwd', 'agents/x.yaml', 'symlink', 'symlink'],
     ['submodule', 'agents/x.yaml', 'submodule', 'submodule'],
     [

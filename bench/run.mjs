@@ -45,7 +45,7 @@ const verdict = (ratio, limit) =>
 
 mkdirSync(work, { recursive: true });
 const stamp = join(work, 'stamp.json');
-const want = JSON.stringify({ agents: 10_000, templates: 200, v: 3 });
+const want = JSON.stringify({ agents: 10_000, templates: 200, v: 4 });
 if (!existsSync(stamp) || readFileSync(stamp, 'utf8') !== want) {
   console.log(
     'generating the synthetic repository (10,000 agents, 8 grants each, 20 systems, 200 templates)…',

@@ -30,6 +30,6 @@ export function validatePolicyFiles(read: ReadResult, options: ValidateOptions):
   const index = buildPolicyIndex(loaded.documents, loaded.brokenNames);
   const raw = [...read.diagnostics, ...loaded.diagnostics, ...runLint(index, { now: options.now })];
   const texts = new Map(read.files.map((f) => [f.path, f.text]));
-  const diagnostics = sortDiagnostics(locateDiagnostics(raw, (file) => texts.get(file)));
+  const diagnostics = sortDiagnostics(locateDiagnostics(raw, (file) => texts.get(file), loaded.locators));
   return { documents: loaded.documents, index, diagnostics, files: read.files };
 }

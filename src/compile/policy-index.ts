@@ -43,7 +43,7 @@ export interface PolicyIndex {
   templates: Map<string, TemplateDocument>;
   tiers: Map<string, RiskTierDocument>;
   systems: Map<string, SystemDocument>;
-  /** Names of documents that exist but failed to load, by kind. */
+  /** Names of documents that exist but failed to load, by kind ('' for files too broken to name). */
   brokenNames: Map<Kind, Set<string>>;
   /** Whether an environment name is a production environment. */
   isProduction(environment: string): boolean;

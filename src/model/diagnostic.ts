@@ -67,12 +67,17 @@ function cmp(a: string, b: string): number {
 
 /** Escapes one JSON pointer segment (RFC 6901). */
 export function escapePointerSegment(segment: string | number): string {
-  return String(segment).replace(/~/g, '~0').replace(/\//g, '~1');
+  if (typeof segment === 'number') return String(segment);
+  // Most segments need no escaping; skip the two replaces for them (this runs per node).
+  if (!segment.includes('~') && !segment.includes('/')) return segment;
+  return segment.replace(/~/g, '~0').replace(/\//g, '~1');
 }
 
 /** Builds a JSON pointer from segments. */
 export function toPointer(...segments: (string | number)[]): string {
-  return segments.map((s) => '/' + escapePointerSegment(s)).join('');
+  let out = '';
+  for (const s of segments) out += '/' + escapePointerSegment(s);
+  return out;
 }
 
 /** Splits a JSON pointer into unescaped segments. */

@@ -10,7 +10,7 @@ export const LOADER_CHECKS: Readonly<Record<string, string>> = {
   'yaml-directive': 'The file uses a %YAML or %TAG directive.',
   'unknown-tag': 'The file uses a YAML tag outside the core schema (!foo, !!binary, !!python/...).',
   'forbidden-key': 'A key is __proto__, constructor or prototype.',
-  'file-too-large': 'The file is larger than the size limit (1 MiB).',
+  'file-too-large': 'The file is over 128 KiB, or over 32 KiB and uses anchors, aliases, tags or directives.',
   'nesting-too-deep': 'Collections are nested deeper than the limit (32 levels).',
   'multiple-documents': 'The file holds more than one YAML document.',
   'empty-file': 'The file is empty.',

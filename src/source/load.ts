@@ -7,6 +7,8 @@ import { CONFIG_FILE } from './files.js';
 import { LIMITS } from './limits.js';
 import { checkNames, printable } from './names.js';
 import { parsePolicyYaml } from './parse.js';
+import type { ParsedFile } from './parse.js';
+import type { Locate } from './yaml-locate.js';
 
 export interface LoadResult {
   /** Documents that parsed and passed their schema, sorted by kind then name. */
@@ -18,6 +20,8 @@ export interface LoadResult {
    * as unknown: the broken file has its own diagnostic.
    */
   brokenNames: Map<Kind, Set<string>>;
+  /** Position lookups built while parsing (full-parser files), so no file is parsed twice. */
+  locators: Map<string, Locate>;
 }
 
 const KIND_BY_FOLDER = new Map<string, Kind>(
@@ -38,13 +42,25 @@ export function loadPolicyFiles(files: readonly SourceFile[]): LoadResult {
   const documents: PolicyDocument[] = [];
   const diagnostics: Diagnostic[] = [];
   const brokenNames = new Map<Kind, Set<string>>();
+  const locators = new Map<string, Locate>();
   const seen = new Map<string, string>();
+  const markBroken = (kind: Kind, name: string) => {
+    const set = brokenNames.get(kind) ?? new Set<string>();
+    set.add(name);
+    brokenNames.set(kind, set);
+  };
   for (const file of files) {
     const expected = kindForPath(file.path);
     if (!expected) continue;
     const result = loadOne(file, expected);
+    if (result.locate) locators.set(file.path, result.locate);
     for (const d of result.diagnostics) diagnostics.push(d);
-    if (result.name === undefined) continue;
+    if (result.name === undefined) {
+      // A file too broken to name still counts: rules that need the whole picture (a template
+      // nobody uses) must not conclude from a partial one. '' is never a valid name.
+      if (!result.document) markBroken(expected, '');
+      continue;
+    }
     const key = `${expected}\0${result.name}`;
     const first = seen.get(key);
     if (first !== undefined) {
@@ -60,26 +76,27 @@ export function loadPolicyFiles(files: readonly SourceFile[]): LoadResult {
     }
     seen.set(key, file.path);
     if (result.document) documents.push(result.document);
-    else {
-      const set = brokenNames.get(expected) ?? new Set<string>();
-      set.add(result.name);
-      brokenNames.set(expected, set);
-    }
+    else markBroken(expected, result.name);
   }
   documents.sort((a, b) =>
     a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
   );
-  return { documents, diagnostics, brokenNames };
+  return { documents, diagnostics, brokenNames, locators };
 }
 
 interface OneResult {
   document?: PolicyDocument;
   name?: string;
   diagnostics: Diagnostic[];
+  locate?: Locate;
 }
 
 function loadOne(file: SourceFile, expected: Kind): OneResult {
-  const result = checkOne(file, expected);
+  const parsed = parsePolicyYaml(file.path, file.text);
+  const result: OneResult = {
+    ...checkOne(file, expected, parsed),
+    ...(parsed.locate ? { locate: parsed.locate } : {}),
+  };
   const max = LIMITS.maxDiagnosticsPerFile;
   if (result.diagnostics.length <= max) return result;
   const shown = result.diagnostics.slice(0, max);
@@ -94,8 +111,7 @@ function loadOne(file: SourceFile, expected: Kind): OneResult {
   return { ...result, diagnostics: shown };
 }
 
-function checkOne(file: SourceFile, expected: Kind): OneResult {
-  const parsed = parsePolicyYaml(file.path, file.text);
+function checkOne(file: SourceFile, expected: Kind, parsed: ParsedFile): OneResult {
   const diagnostics = parsed.diagnostics;
   const problem = (ruleId: string, message: string, pointer: string, hint?: string): OneResult => ({
     diagnostics: [

@@ -3,13 +3,9 @@ import { toPointer } from '../model/diagnostic.js';
 import { LIMITS } from './limits.js';
 
 /** Pointers (as patterns over segments) whose string values name or reference something. */
-const REFERENCE_POINTERS = [
-  /^\/metadata\/name$/,
-  /^\/spec\/(owner|platform|environment|tier|target)$/,
-  /^\/spec\/identity\/(principal|credentialRef)$/,
-  /^\/spec\/grants\/\d+\/(system|resource|template)$/,
-  /^\/spec\/grants\/\d+\/(actions|fields)\/\d+$/,
-];
+const REFERENCE_POINTER =
+  /^\/(?:metadata\/name|spec\/(?:owner|platform|environment|tier|target|identity\/(?:principal|credentialRef)|grants\/\d+\/(?:system|resource|template|(?:actions|fields)\/\d+)))$/;
+const PLAIN_ASCII = /^[\x20-\x7e]*$/;
 
 // Letters from other scripts that render like ASCII ones, with the letter they imitate.
 const CONFUSABLES: Record<string, string> = {
@@ -92,8 +88,8 @@ export function checkNames(file: string, data: unknown): Diagnostic[] {
   while (stack.length > 0 && out.length <= LIMITS.maxDiagnosticsPerFile) {
     const [value, pointer] = stack.pop()!;
     if (typeof value === 'string') {
-      if (!REFERENCE_POINTERS.some((re) => re.test(pointer))) continue;
-      const odd = describeNonAscii(value);
+      if (!REFERENCE_POINTER.test(pointer)) continue;
+      const odd = PLAIN_ASCII.test(value) ? undefined : describeNonAscii(value);
       if (odd) {
         out.push({
           ruleId: 'invalid-name',
@@ -120,7 +116,7 @@ export function checkNames(file: string, data: unknown): Diagnostic[] {
       value.forEach((v, i) => stack.push([v, pointer + toPointer(i)]));
     } else if (value !== null && typeof value === 'object') {
       for (const [key, v] of Object.entries(value)) {
-        const odd = describeNonAscii(key);
+        const odd = PLAIN_ASCII.test(key) ? undefined : describeNonAscii(key);
         if (odd && out.length <= LIMITS.maxDiagnosticsPerFile) {
           out.push({
             ruleId: 'invalid-name',

@@ -6,6 +6,8 @@ import { toPointer } from '../model/diagnostic.js';
 import { LIMITS } from './limits.js';
 import { printable } from './names.js';
 import { findExcessiveNesting } from './nesting.js';
+import type { Locate } from './yaml-locate.js';
+import { locatorForDocument } from './yaml-locate.js';
 
 const NESTING_HINT = 'Policy files need only a few levels of nesting; flatten the structure.';
 const FORBIDDEN_KEY_HINT =
@@ -23,6 +25,8 @@ export interface ParsedFile {
   diagnostics: Diagnostic[];
   /** Whether the fast parser produced the data (positions are then recovered on demand). */
   fast: boolean;
+  /** For files the full parser read: positions from the tree it built, so none is parsed twice. */
+  locate?: Locate;
 }
 
 /** yaml options shared by the full parse and the position lookup, so both see the same tree. */
@@ -45,21 +49,44 @@ export const YAML_OPTIONS = {
 // octal, signed leading-dot floats, '-0', numbers too big for a double, null keys). A false alarm
 // only costs speed; the differential test keeps the two paths equal on everything else. Every
 // alternative is linear: no two quantifiers compete for the same characters.
-const NEEDS_FULL_PARSE = new RegExp(
+// Split three ways for speed (this runs over every byte of every file): a search for the
+// indicator characters, one pattern anchored at line starts, and the rest.
+const AT_LINE_START = new RegExp(
+  String.raw`^[ \t]*(?:-[ \t]+)*(?:\?(?:[ \t]|$)|(?:(?:~|null|Null|NULL)[ \t]*)?:(?:[ \t]|$))`,
+  'm',
+);
+const ANYWHERE = new RegExp(
   [
-    String.raw`(?:^|[\s[{,])[&*!]`,
     String.raw`^%`,
     String.raw`<<`,
-    String.raw`^[ \t]*(?:-[ \t]+)*\?(?:[ \t]|$)`,
     String.raw`[\]}][ \t]*:(?:[ \t]|$)`,
     String.raw`__proto__|constructor|prototype`,
     String.raw`(?<![\w.])(?:[+-]0[box]|0b[01]|[+-]\.\d|-0(?![\w.]))`,
     String.raw`\d[eE][+-]?\d{3}|(?<!\d)\d{300}`,
-    String.raw`^[ \t]*(?:-[ \t]+)*(?:(?:~|null|Null|NULL)[ \t]*)?:(?:[ \t]|$)`,
     String.raw`[{,][ \t]*(?:(?:~|null|Null|NULL)[ \t]*)?:(?:[ \t]|$)`,
   ].join('|'),
   'm',
 );
+const BEFORE_INDICATOR = /[\s[{,]/;
+
+/** An anchor (&), alias (*) or tag (!) where a token starts: at the start, after blank space or [ { ,. */
+function hasNodeIndicator(text: string): boolean {
+  for (const ch of ['&', '*', '!']) {
+    for (let i = text.indexOf(ch); i >= 0; i = text.indexOf(ch, i + 1)) {
+      if (i === 0 || BEFORE_INDICATOR.test(text[i - 1]!)) return true;
+    }
+  }
+  return false;
+}
+
+function needsFullParse(text: string): boolean {
+  return hasNodeIndicator(text) || AT_LINE_START.test(text) || ANYWHERE.test(text);
+}
+
+/** Whether the fast parser may read this text (the full parser would read the same data). */
+export function isFastParsable(text: string): boolean {
+  return !needsFullParse(text);
+}
 
 export interface ParseOptions {
   /**
@@ -106,6 +133,25 @@ export function parsePolicyYaml(file: string, text: string, options: ParseOption
       },
     );
   }
+  const plain = !needsFullParse(text);
+  let fastError: unknown;
+  if (!options.forceFull && plain) {
+    try {
+      const data = jsyaml.load(text, { schema: jsyaml.CORE_SCHEMA, json: false, filename: file });
+      // An empty or null document is rare; the full parser tells the two apart.
+      if (data !== undefined && data !== null) {
+        const diagnostics = checkData(file, data);
+        // Too deep: the nesting scan below says exactly where.
+        if (!diagnostics.some((d) => d.ruleId === 'nesting-too-deep'))
+          return { data, diagnostics, fast: true };
+      }
+    } catch (error) {
+      // Fall through: the full parser reports the problem with its position.
+      fastError = error;
+    }
+  }
+  // Only now, for files that are unusual, broken or deep: the scan turns away nesting that
+  // would make the recursive full parser slow, before it runs.
   const deep = findExcessiveNesting(text, LIMITS.maxDepth);
   if (deep) {
     return fail(file, 'nesting-too-deep', `collections are nested more than ${LIMITS.maxDepth} levels deep`, {
@@ -113,15 +159,10 @@ export function parsePolicyYaml(file: string, text: string, options: ParseOption
       hint: NESTING_HINT,
     });
   }
-  if (!options.forceFull && !NEEDS_FULL_PARSE.test(text)) {
-    try {
-      const data = jsyaml.load(text, { schema: jsyaml.CORE_SCHEMA, json: false, filename: file });
-      // An empty or null document is rare; the full parser tells the two apart.
-      if (data !== undefined && data !== null)
-        return { data, diagnostics: checkData(file, data), fast: true };
-    } catch {
-      // Fall through: the full parser reports the problem with its position.
-    }
+  // js-yaml accepted a plain file but it held no data: the full parser says why, cheaply.
+  const acceptedByFastParser = plain && fastError === undefined && !options.forceFull;
+  if (text.length > LIMITS.maxFullParseBytes && !options.forceFull && !acceptedByFastParser) {
+    return refuseLargeUnusual(file, plain, fastError);
   }
   return parseFull(file, text);
 }
@@ -139,6 +180,32 @@ export function withoutStackTraces<T>(fn: () => T): T {
   } finally {
     Error.stackTraceLimit = saved;
   }
+}
+
+/**
+ * A large file the fast parser could not take. The full parser is the slow one (about 1 MB/s on
+ * hostile shapes), so past LIMITS.maxFullParseBytes it does not run: a broken file gets the
+ * fast parser's own error and position, a file using anchors, aliases, tags, directives or
+ * explicit keys is refused as too large for those features.
+ */
+function refuseLargeUnusual(file: string, plain: boolean, fastError: unknown): ParsedFile {
+  const mark = (fastError as { mark?: { line: number; column: number } } | undefined)?.mark;
+  const reason = (fastError as { reason?: string } | undefined)?.reason;
+  if (plain && mark && reason) {
+    const ruleId = /duplicated mapping key/.test(reason)
+      ? 'duplicate-key'
+      : /unknown tag/.test(reason)
+        ? 'unknown-tag'
+        : 'yaml-syntax';
+    const at = { line: mark.line + 1, column: mark.column + 1 };
+    return fail(file, ruleId, printable(reason), { hint: hintFor(ruleId), range: { start: at, end: at } });
+  }
+  return fail(
+    file,
+    'file-too-large',
+    `${file} uses YAML anchors, aliases, tags, directives or explicit keys, which leash reads only in files up to ${LIMITS.maxFullParseBytes} bytes`,
+    { hint: 'Write the file as plain YAML, or split it.', range: FILE_START },
+  );
 }
 
 function parseFull(file: string, text: string): ParsedFile {
@@ -232,7 +299,12 @@ function parseFullUntraced(file: string, text: string): ParsedFile {
       range: FILE_START,
     });
   }
-  return { data, diagnostics: checkData(file, data), fast: false };
+  return {
+    data,
+    diagnostics: checkData(file, data),
+    fast: false,
+    locate: locatorForDocument(doc, lineCounter),
+  };
 }
 
 type ToRange = (from: number, to: number) => Range;

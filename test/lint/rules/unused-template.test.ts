@@ -49,6 +49,14 @@ testRule(rule, {
       },
       brokenFiles: true,
     },
+    {
+      name: 'nor while an agent file is too broken to have a name',
+      files: {
+        'templates/triage.yaml': template('triage'),
+        'agents/garbled.yaml': 'apiVersion: leash/v1\nkind: Agent\nspec: [unclosed\n',
+      },
+      brokenFiles: true,
+    },
   ],
   invalid: [
     {
