@@ -8,6 +8,8 @@ import { isWrite, parseLeashDate } from './policy-index.js';
 export interface PermissionSource {
   file: string;
   pointer: string;
+  /** The grant's resource as written: a name, or a glob that matched this resource. */
+  resourcePattern: string;
   /** 1-based line of the grant, when positions were resolved (see locateModel). */
   line?: number;
   template?: { name: string; file: string; pointer: string; line?: number };
@@ -134,6 +136,7 @@ function toPermission(
   const source: PermissionSource = {
     file: site.file,
     pointer: site.pointer,
+    resourcePattern: grant.resource,
     ...(site.via
       ? { template: { name: site.via.template, file: site.via.file, pointer: site.via.pointer } }
       : {}),

@@ -37,10 +37,14 @@ interface TreeEntry {
  * reported, never followed; blobs over the size limit are reported without being read. Throws
  * GitError for a revision that is not a plain revision name or does not name a commit.
  */
-export async function readPolicyRevision(repoDir: string, revision: string): Promise<ReadResult> {
-  if (!REVISION.test(revision) || revision.startsWith('-') || revision.includes('..')) {
-    throw new GitError(`'${printable(revision)}' is not a revision name`);
-  }
+export async function readPolicyRevision(
+  repoDir: string,
+  revision: string,
+  options: { prefix?: string } = {},
+): Promise<ReadResult> {
+  checkRevision(revision);
+  const prefix = checkPrefix(options.prefix ?? '');
+  const under = (path: string) => (prefix ? `${prefix}/${path}` : path);
   const listing = await runGit(repoDir, [
     'ls-tree',
     '-r',
@@ -50,13 +54,18 @@ export async function readPolicyRevision(repoDir: string, revision: string): Pro
     '--end-of-options',
     `${revision}^{commit}`,
     '--',
-    CONFIG_FILE,
+    under(CONFIG_FILE),
     '.gitmodules',
-    ...POLICY_FOLDERS,
+    ...POLICY_FOLDERS.map(under),
   ]);
   const diagnostics: Diagnostic[] = [];
   const wanted: TreeEntry[] = [];
-  for (const entry of parseTree(listing)) {
+  for (const listed of parseTree(listing)) {
+    // Paths are reported relative to the policy repository, as readPolicyDir reports them.
+    const entry =
+      prefix && listed.path.startsWith(prefix + '/')
+        ? { ...listed, path: listed.path.slice(prefix.length + 1) }
+        : listed;
     if (entry.path === '.gitmodules') {
       diagnostics.push(
         fileProblem(entry.path, 'submodule', 'the policy repository declares git submodules', {
@@ -102,6 +111,46 @@ export async function readPolicyRevision(repoDir: string, revision: string): Pro
 // Branch and tag names, object ids, and the suffixes ~N ^N @{upstream}; no shell or pathspec
 // syntax, no ranges.
 const REVISION = /^[A-Za-z0-9_./@{}^~-]+$/;
+
+function checkRevision(revision: string): void {
+  if (!REVISION.test(revision) || revision.startsWith('-') || revision.includes('..')) {
+    throw new GitError(`'${printable(revision)}' is not a revision name`);
+  }
+}
+
+/** A policy folder inside the repository: a relative POSIX path without '.', '..' or empty parts. */
+function checkPrefix(prefix: string): string {
+  const trimmed = prefix.replace(/\/+$/, '');
+  if (trimmed === '') return '';
+  if (
+    !/^[A-Za-z0-9_.@+-]+(\/[A-Za-z0-9_.@+-]+)*$/.test(trimmed) ||
+    trimmed.split('/').some((p) => p === '.' || p === '..')
+  ) {
+    throw new GitError(`'${printable(prefix)}' is not a folder inside the repository`);
+  }
+  return trimmed;
+}
+
+/** The commit a revision names (full SHA-1 or SHA-256 hex). */
+export async function resolveCommit(repoDir: string, revision: string): Promise<string> {
+  checkRevision(revision);
+  const out = await runGit(repoDir, [
+    'rev-parse',
+    '--verify',
+    '--quiet',
+    '--end-of-options',
+    `${revision}^{commit}`,
+  ]).catch(() => {
+    throw new GitError(`'${printable(revision)}' does not name a commit`);
+  });
+  return out.toString().trim();
+}
+
+/** The repository a folder belongs to, and the folder's path inside it ('' at the top). */
+export async function findRepository(dir: string): Promise<{ top: string; prefix: string }> {
+  const out = (await runGit(dir, ['rev-parse', '--show-toplevel', '--show-prefix'])).toString().split('\n');
+  return { top: out[0]!.trim(), prefix: (out[1] ?? '').trim().replace(/\/$/, '') };
+}
 
 function parseTree(listing: Buffer): TreeEntry[] {
   const out: TreeEntry[] = [];

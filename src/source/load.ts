@@ -38,7 +38,17 @@ export function kindForPath(path: string): Kind | undefined {
  * Parses and checks every file; pure (no IO). A broken file never stops the others: each
  * problem becomes a diagnostic and the file's document is left out.
  */
-export function loadPolicyFiles(files: readonly SourceFile[]): LoadResult {
+/** Results of loading single files, reusable across loads: a file unchanged between two revisions is parsed once. */
+export type LoadCache = Map<string, unknown>;
+
+export function createLoadCache(): LoadCache {
+  return new Map();
+}
+
+export function loadPolicyFiles(
+  files: readonly SourceFile[],
+  options: { cache?: LoadCache } = {},
+): LoadResult {
   const documents: PolicyDocument[] = [];
   const diagnostics: Diagnostic[] = [];
   const brokenNames = new Map<Kind, Set<string>>();
@@ -52,13 +62,23 @@ export function loadPolicyFiles(files: readonly SourceFile[]): LoadResult {
   for (const file of files) {
     const expected = kindForPath(file.path);
     if (!expected) continue;
-    const result = loadOne(file, expected);
+    const cacheKey = options.cache ? `${file.path}\0${file.text}` : '';
+    let result = options.cache?.get(cacheKey) as OneResult | undefined;
+    if (!result) {
+      result = loadOne(file, expected);
+      options.cache?.set(cacheKey, result);
+    }
     if (result.locate) locators.set(file.path, result.locate);
     for (const d of result.diagnostics) diagnostics.push(d);
     if (result.name === undefined) {
       // A file too broken to name still counts: rules that need the whole picture (a template
       // nobody uses) must not conclude from a partial one. '' is never a valid name.
-      if (!result.document) markBroken(expected, '');
+      // Its file name stands in for its name (they must be equal), so a reference to it, or
+      // the same document on another revision, is known to be broken rather than missing.
+      if (!result.document) {
+        markBroken(expected, '');
+        markBroken(expected, file.path.slice(file.path.lastIndexOf('/') + 1).replace(/\.ya?ml$/, ''));
+      }
       continue;
     }
     const key = `${expected}\0${result.name}`;
