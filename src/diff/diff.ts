@@ -15,8 +15,10 @@ export interface DiffSide {
   commit?: string;
   documents: readonly PolicyDocument[];
   index: PolicyIndex;
-  /** Problems reading this side; errors are carried into the blast radius. */
+  /** Problems reading this side; errors in files the change touches go into the blast radius. */
   diagnostics: readonly Diagnostic[];
+  /** The text of every file read, by path: which files the change touches. */
+  texts: ReadonlyMap<string, string>;
 }
 
 /**
@@ -24,7 +26,11 @@ export interface DiffSide {
  * and for each of those agents what it gains, loses, and holds more or less of. Pure: the
  * same sides and `now` give the same result.
  */
-export function diffSides(base: DiffSide, head: DiffSide, options: { now: Date }): BlastRadius {
+export function diffSides(
+  base: DiffSide,
+  head: DiffSide,
+  options: { now: Date; /** Agents in head, when head holds only some of them. */ headAgentCount?: number },
+): BlastRadius {
   const documents = diffDocuments(base, head);
   const fanOut = new Map<string, Set<string>>();
   for (const change of documents) {
@@ -35,11 +41,14 @@ export function diffSides(base: DiffSide, head: DiffSide, options: { now: Date }
       fanOut.set(agent, set);
     }
   }
-  // An agent whose file is broken on either side cannot be compared: its diagnostic and its
-  // document change say so, and it is never taken for a removal or an addition.
-  const broken = (side: DiffSide) => side.index.brokenNames.get('Agent') ?? new Set<string>();
-  for (const name of [...fanOut.keys()]) {
-    if (broken(base).has(name) || broken(head).has(name)) fanOut.delete(name);
+  // An agent fed by a document broken on either side (its own file, a template, its tier, a
+  // system) cannot be compared: the diagnostic and the document change say so, and a broken
+  // file is never taken for a loss, a removal or an addition.
+  const isBroken = (change: DocumentChange) =>
+    (base.index.brokenNames.get(change.kind)?.has(change.name) ?? false) ||
+    (head.index.brokenNames.get(change.kind)?.has(change.name) ?? false);
+  for (const change of documents) {
+    if (isBroken(change)) for (const name of change.agents) fanOut.delete(name);
   }
   for (const change of documents) {
     if (change.kind === 'Agent') change.agents = change.agents.filter((a) => fanOut.has(a));
@@ -64,7 +73,9 @@ export function diffSides(base: DiffSide, head: DiffSide, options: { now: Date }
       a.change === 'added' || a.gained.length > 0 || a.widened.length > 0 || a.tier.before !== a.tier.after,
   );
   const removes = agents.some((a) => a.change === 'removed' || a.lost.length > 0 || a.narrowed.length > 0);
-  const headAgents = head.index.agents.length;
+  const headAgents = options.headAgentCount ?? head.index.agents.length;
+  // A file broken before the change is not this change's problem; one it breaks or touches is.
+  const touched = (file: string) => base.texts.get(file) !== head.texts.get(file);
   const radius: BlastRadius = {
     formatVersion: 1,
     base: { revision: base.revision, ...(base.commit ? { commit: base.commit } : {}) },

@@ -90,7 +90,12 @@ export interface BlastRadius {
   /** How many agents exist in head with no change. */
   unchangedAgents: number;
   /** Changes to the rules themselves: leash.yaml, tiers, approver groups. */
-  governance: { configChanged: boolean; approvalRulesChanged: boolean; approverGroupsChanged: boolean; tiersChanged: string[] };
+  governance: {
+    configChanged: boolean;
+    approvalRulesChanged: boolean;
+    approverGroupsChanged: boolean;
+    tiersChanged: string[];
+  };
   /** True when the change only takes access away (nothing gained, widened, added or moved up). */
   removalOnly: boolean;
   risk: RiskScore;

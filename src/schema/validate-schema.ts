@@ -1,38 +1,19 @@
-import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import type { Diagnostic } from '../model/diagnostic.js';
 import { toPointer } from '../model/diagnostic.js';
 import type { Kind } from '../model/modes.js';
-import { KINDS } from '../model/modes.js';
-import { readSchema } from './schemas.js';
+import * as generated from './validators.generated.js';
 
-let validators: Map<Kind, ValidateFunction> | undefined;
-
-/** The one Ajv instance, built on first use with every shipped schema. */
-function getValidators(): Map<Kind, ValidateFunction> {
-  if (validators) return validators;
-  const ajv = new Ajv2020({
-    allErrors: true,
-    strict: true,
-    strictRequired: false,
-    allowUnionTypes: true,
-    // Errors carry their schema, so messages can quote the rule a value broke.
-    verbose: true,
-    code: { optimize: true },
-  });
-  ajv.addFormat('leash-date', { type: 'string', validate: isCalendarDate });
-  // A generator hint for json-schema-to-typescript; no effect on validation.
-  ajv.addKeyword({ keyword: 'tsType', schemaType: 'string' });
-  ajv.addSchema(readSchema('common'));
-  const built = new Map<Kind, ValidateFunction>();
-  for (const kind of Object.keys(KINDS) as Kind[]) built.set(kind, ajv.compile(readSchema(kind)));
-  validators = built;
-  return built;
-}
+/**
+ * The validators, compiled from schemas/ at build time by `npm run gen:validators` (Ajv
+ * standalone code): compiling at every start would cost ~200 ms. A test regenerates the module
+ * and fails when it differs from the schemas.
+ */
+const validators: Record<Kind, ValidateFunction> = generated as unknown as Record<Kind, ValidateFunction>;
 
 /** Validates a document against its kind's schema; returns readable diagnostics with pointers. */
 export function validateAgainstSchema(kind: Kind, file: string, data: unknown): Diagnostic[] {
-  const validate = getValidators().get(kind)!;
+  const validate = validators[kind];
   if (validate(data)) return [];
   return (validate.errors ?? []).flatMap((e) => toDiagnostic(kind, file, e));
 }
@@ -119,18 +100,7 @@ function toDiagnostic(kind: Kind, file: string, e: ErrorObject): Diagnostic[] {
   }
 }
 
-const DATE = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:Z|[+-](\d{2}):(\d{2})))?$/;
-
-/** Whether a leash date names a real day (and time): 2027-02-30 and 2027-13-01 do not. */
-export function isCalendarDate(value: string): boolean {
-  const m = DATE.exec(value);
-  if (!m) return false;
-  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const days = new Date(Date.UTC(year, month, 0)).getUTCDate();
-  if (month < 1 || month > 12 || day < 1 || day > days) return false;
-  const [h, min, sec, oh, om] = [m[4], m[5], m[6], m[7], m[8]].map((x) => Number(x ?? 0));
-  return h! <= 23 && min! <= 59 && sec! <= 60 && oh! <= 23 && om! <= 59;
-}
+export { isCalendarDate } from './formats.js';
 
 function article(type: string): string {
   return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;

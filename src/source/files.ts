@@ -143,7 +143,7 @@ export function tooLarge(path: string, size: number): Diagnostic {
  * the size limit are reported without being read. Throws PolicyReadError when the folder
  * itself cannot be read.
  */
-export function readPolicyDir(root: string): ReadResult {
+export function readPolicyDir(root: string, options: { folders?: readonly string[] } = {}): ReadResult {
   const state: WalkState = { root, files: [], diagnostics: [] };
   let rootStat;
   try {
@@ -163,10 +163,30 @@ export function readPolicyDir(root: string): ReadResult {
     );
   }
   if (rootEntries.has(CONFIG_FILE)) readOne(state, CONFIG_FILE);
-  for (const folder of POLICY_FOLDERS) {
+  for (const folder of options.folders ?? POLICY_FOLDERS) {
     if (rootEntries.has(folder)) walk(state, folder, 0);
   }
   // By path, as readPolicyRevision returns them, so 'the first of two' means the same in both.
+  state.files.sort((a, b) => comparePaths(a.path, b.path));
+  return { files: state.files, diagnostics: state.diagnostics };
+}
+
+/**
+ * Reads named policy files of a work tree (repository-relative paths), with the same checks as
+ * readPolicyDir: links and non-files refused, size capped. Absent files are skipped.
+ */
+export function readPolicyFilesAt(root: string, paths: readonly string[]): ReadResult {
+  const state: WalkState = { root, files: [], diagnostics: [] };
+  for (const path of paths) {
+    // Every folder on the way must be a real folder, not a link out of the repository.
+    const parts = path.split('/');
+    let ok = true;
+    for (let i = 1; i < parts.length && ok; i++) {
+      const st = lstatSync(join(root, parts.slice(0, i).join('/')), { throwIfNoEntry: false });
+      ok = st !== undefined && st.isDirectory() && !st.isSymbolicLink();
+    }
+    if (ok && lstatSync(join(root, path), { throwIfNoEntry: false })) readOne(state, path);
+  }
   state.files.sort((a, b) => comparePaths(a.path, b.path));
   return { files: state.files, diagnostics: state.diagnostics };
 }

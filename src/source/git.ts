@@ -20,6 +20,8 @@ import { printable } from './names.js';
 /** Thrown when git fails (not a repository, unknown revision, git missing). */
 export class GitError extends PolicyReadError {
   override name = 'GitError';
+  /** git's exit code, when git ran and failed. */
+  exitCode?: number;
 }
 
 interface TreeEntry {
@@ -40,11 +42,12 @@ interface TreeEntry {
 export async function readPolicyRevision(
   repoDir: string,
   revision: string,
-  options: { prefix?: string } = {},
+  options: { prefix?: string; folders?: readonly string[] } = {},
 ): Promise<ReadResult> {
   checkRevision(revision);
   const prefix = checkPrefix(options.prefix ?? '');
   const under = (path: string) => (prefix ? `${prefix}/${path}` : path);
+  const folders = options.folders ?? POLICY_FOLDERS;
   const listing = await runGit(repoDir, [
     'ls-tree',
     '-r',
@@ -56,7 +59,7 @@ export async function readPolicyRevision(
     '--',
     under(CONFIG_FILE),
     '.gitmodules',
-    ...POLICY_FOLDERS.map(under),
+    ...folders.map(under),
   ]);
   const diagnostics: Diagnostic[] = [];
   const wanted: TreeEntry[] = [];
@@ -224,10 +227,193 @@ export function runGit(cwd: string, args: string[], input?: string): Promise<Buf
       if (code === 0) resolve(Buffer.concat(out));
       else
         reject(
-          new GitError(`git ${args[0]} failed: ${Buffer.concat(err).toString().trim() || `exit ${code}`}`),
+          Object.assign(
+            new GitError(`git ${args[0]} failed: ${Buffer.concat(err).toString().trim() || `exit ${code}`}`),
+            { exitCode: code ?? undefined },
+          ),
         );
     });
     child.stdin.on('error', () => undefined);
     child.stdin.end(input ?? '');
   });
+}
+
+/** A policy file that differs between two revisions (or a revision and the work tree). */
+export interface ChangedPath {
+  /** Relative to the policy repository. */
+  path: string;
+  status: 'added' | 'deleted' | 'modified';
+}
+
+/**
+ * The policy files that differ between base and head (a revision, or the work tree when
+ * undefined, untracked files included): one `git diff --raw`, plus one `git ls-files` for the
+ * work tree. Renames come as a deletion and an addition; the diff matches documents by name.
+ */
+export async function changedPolicyPaths(
+  repoDir: string,
+  base: string,
+  head: string | undefined,
+  options: { prefix?: string } = {},
+): Promise<ChangedPath[]> {
+  checkRevision(base);
+  if (head !== undefined) checkRevision(head);
+  const prefix = checkPrefix(options.prefix ?? '');
+  const under = (path: string) => (prefix ? `${prefix}/${path}` : path);
+  const paths = [under(CONFIG_FILE), ...POLICY_FOLDERS.map(under)];
+  const revs = head === undefined ? [base] : [base, head];
+  const out = (
+    await runGit(repoDir, [
+      'diff',
+      '--raw',
+      '-z',
+      '--no-renames',
+      '--no-ext-diff',
+      '--end-of-options',
+      ...revs,
+      '--',
+      ...paths,
+    ])
+  ).toString('utf8');
+  const changed: ChangedPath[] = [];
+  const fields = out.split('\0');
+  for (let i = 0; i + 1 < fields.length; i += 2) {
+    const meta = fields[i]!;
+    const path = fields[i + 1]!;
+    const status = meta.trim().split(/\s+/).pop()!;
+    changed.push({ path, status: status === 'A' ? 'added' : status === 'D' ? 'deleted' : 'modified' });
+  }
+  if (head === undefined) {
+    const others = (
+      await runGit(repoDir, ['ls-files', '-z', '--others', '--exclude-standard', '--', ...paths])
+    ).toString('utf8');
+    for (const path of others.split('\0')) if (path) changed.push({ path, status: 'added' });
+  }
+  return changed
+    .map((c) => ({
+      ...c,
+      path: prefix && c.path.startsWith(prefix + '/') ? c.path.slice(prefix.length + 1) : c.path,
+    }))
+    .sort((a, b) => comparePaths(a.path, b.path));
+}
+
+/**
+ * Policy files under a folder whose text holds any of the strings, in a revision or (head
+ * undefined) the work tree: one `git grep -F`. Used to find the agents a changed template, tier
+ * or system may reach without reading every agent; callers parse the hits to decide.
+ */
+export async function grepPolicyFiles(
+  repoDir: string,
+  revision: string | undefined,
+  folder: string,
+  strings: readonly string[],
+  options: { prefix?: string } = {},
+): Promise<string[]> {
+  if (strings.length === 0) return [];
+  if (revision !== undefined) checkRevision(revision);
+  const prefix = checkPrefix(options.prefix ?? '');
+  const path = prefix ? `${prefix}/${folder}` : folder;
+  const args = ['grep', '-l', '-z', '-F', '--no-color', ...strings.flatMap((s) => ['-e', s])];
+  if (revision === undefined) args.push('--untracked');
+  // git grep takes no --end-of-options before a revision; checkRevision refused a leading '-'.
+  else args.push(revision);
+  args.push('--', path);
+  let out: string;
+  try {
+    out = (await runGit(repoDir, args)).toString('utf8');
+  } catch (error) {
+    // git grep exits 1 when nothing matches.
+    if (error instanceof GitError && error.exitCode === 1) return [];
+    throw error;
+  }
+  return out
+    .split('\0')
+    .filter(Boolean)
+    .map((p) => (revision !== undefined && p.startsWith(`${revision}:`) ? p.slice(revision.length + 1) : p))
+    .map((p) => (prefix && p.startsWith(prefix + '/') ? p.slice(prefix.length + 1) : p));
+}
+
+/**
+ * Reads named policy files of a revision: one `git ls-tree` for their entries (so links and
+ * submodules are refused as everywhere) and one `git cat-file --batch`. Absent paths are skipped.
+ */
+export async function readPolicyPaths(
+  repoDir: string,
+  revision: string,
+  paths: readonly string[],
+  options: { prefix?: string } = {},
+): Promise<ReadResult> {
+  checkRevision(revision);
+  const prefix = checkPrefix(options.prefix ?? '');
+  if (paths.length === 0) return { files: [], diagnostics: [] };
+  const under = (path: string) => (prefix ? `${prefix}/${path}` : path);
+  const listing = await runGit(repoDir, [
+    'ls-tree',
+    '-z',
+    '-l',
+    '--full-tree',
+    '--end-of-options',
+    `${revision}^{commit}`,
+    '--',
+    ...paths.map(under),
+  ]);
+  const diagnostics: Diagnostic[] = [];
+  const wanted: TreeEntry[] = [];
+  for (const listed of parseTree(listing)) {
+    const entry = prefix ? { ...listed, path: listed.path.slice(prefix.length + 1) } : listed;
+    if (entry.mode === '120000') {
+      diagnostics.push(
+        fileProblem(entry.path, 'symlink', `${entry.path} is a symbolic link; links are not followed`, {
+          hint: SYMLINK_HINT,
+        }),
+      );
+    } else if (entry.mode === '160000') {
+      diagnostics.push(
+        fileProblem(entry.path, 'submodule', `${entry.path} is a git submodule; submodules are not read`, {
+          hint: SUBMODULE_HINT,
+        }),
+      );
+    } else if (entry.type === 'blob') {
+      if (entry.size > LIMITS.maxFileBytes) diagnostics.push(tooLarge(entry.path, entry.size));
+      else wanted.push(entry);
+    }
+  }
+  wanted.sort((a, b) => comparePaths(a.path, b.path));
+  const blobs = await readBlobs(
+    repoDir,
+    wanted.map((e) => e.oid),
+  );
+  const files: SourceFile[] = [];
+  for (const entry of wanted) {
+    const decoded = decodeSource(entry.path, blobs.get(entry.oid)!);
+    if ('text' in decoded) files.push({ ...decoded, blob: entry.oid });
+    else diagnostics.push(decoded);
+  }
+  return { files, diagnostics };
+}
+
+/** How many .yaml/.yml files a revision holds under a policy folder (one `git ls-tree`). */
+export async function countPolicyFiles(
+  repoDir: string,
+  revision: string,
+  folder: string,
+  options: { prefix?: string } = {},
+): Promise<number> {
+  checkRevision(revision);
+  const prefix = checkPrefix(options.prefix ?? '');
+  const out = await runGit(repoDir, [
+    'ls-tree',
+    '-r',
+    '-z',
+    '--name-only',
+    '--full-tree',
+    '--end-of-options',
+    `${revision}^{commit}`,
+    '--',
+    prefix ? `${prefix}/${folder}` : folder,
+  ]);
+  return out
+    .toString('utf8')
+    .split('\0')
+    .filter((p) => isPolicyFileName(p)).length;
 }

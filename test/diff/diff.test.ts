@@ -297,6 +297,26 @@ describe('leash diff: agents and files', () => {
     ]);
   });
 
+  it('agents fed by a template that is broken in head are not taken to lose access', async () => {
+    const r = repo({ ...BASE_FILES, 'agents/bot.yaml': bot() });
+    const base = r.head();
+    r.write({ 'templates/support.yaml': BASE_FILES['templates/support.yaml']! + 'kind: Template\n' });
+    const radius = await diff(r, base);
+    expect(radius.agents).toEqual([]);
+    expect(radius.diagnostics.map((d) => [d.ruleId, d.file])).toEqual([
+      ['duplicate-key', 'templates/support.yaml'],
+    ]);
+    expect(radius.documents).toEqual([
+      {
+        kind: 'Template',
+        name: 'support',
+        change: 'modified',
+        file: 'templates/support.yaml',
+        agents: ['bot'],
+      },
+    ]);
+  });
+
   it('reads a policy folder inside a larger repository', async () => {
     const files = Object.fromEntries(Object.entries({ ...BASE_FILES, 'agents/bot.yaml': bot() }));
     const r = repo(files, 'policies');
