@@ -90,10 +90,10 @@ export function diffSides(
     headline: '',
     diagnostics: [
       ...base.diagnostics
-        .filter((d) => d.severity === 'error')
+        .filter((d) => d.severity === 'error' && touched(d.file))
         .map((d) => ({ ...d, message: `in ${base.revision}: ${d.message}` })),
       ...head.diagnostics
-        .filter((d) => d.severity === 'error')
+        .filter((d) => d.severity === 'error' && touched(d.file))
         .map((d) => ({ ...d, message: `in ${head.revision}: ${d.message}` })),
     ],
   };

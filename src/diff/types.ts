@@ -1,6 +1,6 @@
 import type { Permission } from '../compile/compile.js';
 import type { Diagnostic } from '../model/diagnostic.js';
-import type { AgentStatus, Kind, Mode, Risk } from '../model/modes.js';
+import type { AgentStatus, Kind, Mode } from '../model/modes.js';
 
 /** How one (system, resource, action) of an agent changed between the two revisions. */
 export interface PermissionChange {

@@ -297,6 +297,15 @@ describe('leash diff: agents and files', () => {
     ]);
   });
 
+  it('a file broken before the change and untouched by it is not the change's problem', async () => {
+    const r = repo({ ...BASE_FILES, 'agents/bot.yaml': bot(), 'agents/junk.yaml': 'a: 1\na: 2\n' });
+    const base = r.head();
+    r.write({ 'agents/bot.yaml': agentYaml('bot', { templates: ['support'] }) });
+    const radius = await diff(r, base);
+    expect(radius.diagnostics).toEqual([]);
+    expect(keys(agent(radius, 'bot').lost)).toEqual(['crm/contact.read']);
+  });
+
   it('agents fed by a template that is broken in head are not taken to lose access', async () => {
     const r = repo({ ...BASE_FILES, 'agents/bot.yaml': bot() });
     const base = r.head();
