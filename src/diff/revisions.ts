@@ -50,14 +50,15 @@ export async function diffRevisions(options: DiffRevisionsOptions): Promise<Blas
   const dir = resolve(options.dir);
   const repo = await findRepository(dir);
   const prefix = relative(repo.top, dir).split('\\').join('/');
-  const [baseCommit, headCommit] = await Promise.all([
+  const cache = createLoadCache();
+  const headLabel = options.head ?? 'work tree';
+  const commits = Promise.all([
     resolveCommit(repo.top, options.base),
     options.head === undefined ? Promise.resolve(undefined) : resolveCommit(repo.top, options.head),
   ]);
-  const cache = createLoadCache();
-  const headLabel = options.head ?? 'work tree';
   if (options.full) {
-    const [baseRead, headRead] = await Promise.all([
+    const [[baseCommit, headCommit], baseRead, headRead] = await Promise.all([
+      commits,
       readPolicyRevision(repo.top, options.base, { prefix }),
       options.head === undefined
         ? readPolicyDir(dir)
@@ -69,8 +70,10 @@ export async function diffRevisions(options: DiffRevisionsOptions): Promise<Blas
       { now: options.now },
     );
   }
-  const changed = await changedPolicyPaths(repo.top, options.base, options.head, { prefix });
-  const [baseShared, headShared] = await Promise.all([
+  // Independent reads at once: git processes are most of the cost of a small diff.
+  const [[baseCommit, headCommit], changed, baseShared, headShared] = await Promise.all([
+    commits,
+    changedPolicyPaths(repo.top, options.base, options.head, { prefix }),
     readPolicyRevision(repo.top, options.base, { prefix, folders: SHARED_FOLDERS }),
     options.head === undefined
       ? readPolicyDir(dir, { folders: SHARED_FOLDERS })
@@ -134,7 +137,8 @@ function reachStrings(base: ReadResult, head: ReadResult, cache: LoadCache): str
   for (const key of new Set([...b.keys(), ...a.keys()])) {
     const x = b.get(key);
     const y = a.get(key);
-    if (x && y && x.file === y.file && canonicalJson(x.data) === canonicalJson(y.data)) continue;
+    if (x && y && x.file === y.file && (x.data === y.data || canonicalJson(x.data) === canonicalJson(y.data)))
+      continue;
     const doc = (y ?? x)!;
     if (doc.kind === 'Config') continue;
     names.add(doc.name);

@@ -297,7 +297,7 @@ describe('leash diff: agents and files', () => {
     ]);
   });
 
-  it('a file broken before the change and untouched by it is not the change's problem', async () => {
+  it("a file broken before the change and untouched by it is not the change's problem", async () => {
     const r = repo({ ...BASE_FILES, 'agents/bot.yaml': bot(), 'agents/junk.yaml': 'a: 1\na: 2\n' });
     const base = r.head();
     r.write({ 'agents/bot.yaml': agentYaml('bot', { templates: ['support'] }) });
