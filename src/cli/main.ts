@@ -2,6 +2,7 @@ import { Command, CommanderError, Option } from 'commander';
 import type { CliIo } from './io.js';
 import { CliError, EXIT } from './io.js';
 import { leashVersion } from './version.js';
+import type { DiffFlags } from './diff-command.js';
 
 /**
  * Runs the leash CLI and returns its exit code; never exits or reads process.argv itself.
@@ -40,6 +41,38 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo()): 
     .action(async (dir: string, opts: ValidateFlags) => {
       const { validateCommand } = await import('./validate-command.js');
       exitCode = await validateCommand(dir, opts, io);
+    });
+
+  program
+    .command('compile')
+    .description('Print the effective model: per agent, every permission with where it came from (JSON).')
+    .argument('[dir]', 'the policy repository', '.')
+    .option('--now <time>', 'drop grants expired as of this ISO 8601 time instead of now')
+    .exitOverride()
+    .action(async (dir: string, opts: { now?: string }) => {
+      const { compileCommand } = await import('./compile-command.js');
+      exitCode = await compileCommand(dir, opts, io);
+    });
+
+  program
+    .command('diff')
+    .description(
+      "The blast radius of a change: what each agent gains and loses between two revisions, who it reaches, and how risky it is. Exit 1 when a file the change touches can't be read.",
+    )
+    .argument('[dir]', 'the policy repository (a folder in a git work tree)', '.')
+    .requiredOption('--base <rev>', 'the revision to compare against (e.g. origin/main)')
+    .option('--head <rev>', 'the revision to compare (default: the work tree as it is on disk)')
+    .addOption(
+      new Option('-f, --format <format>', 'output format')
+        .choices(['text', 'json', 'markdown'])
+        .default('text'),
+    )
+    .option('-o, --output <file>', 'write the report to a file instead of stdout')
+    .option('--now <time>', 'judge expiries as of this ISO 8601 time instead of now')
+    .exitOverride()
+    .action(async (dir: string, opts: DiffFlags) => {
+      const { diffCommand } = await import('./diff-command.js');
+      exitCode = await diffCommand(dir, opts, io);
     });
 
   program
