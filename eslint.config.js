@@ -3,7 +3,16 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['src/schema/validators.generated.js', 'dist/**', 'node_modules/**', 'coverage/**', '.leash-cache/**', 'bench/.work/**'] },
+  {
+    ignores: [
+      'src/schema/validators.generated.js',
+      'dist/**',
+      'node_modules/**',
+      'coverage/**',
+      '.leash-cache/**',
+      'bench/.work/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

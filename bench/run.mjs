@@ -1,7 +1,7 @@
 // npm run bench: prints leash's figures beside baselines measured in the same run.
 // Every figure is the median wall time of whole processes, so start-up counts everywhere.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import YAML from 'yaml';
@@ -120,6 +120,81 @@ const warm = time(
   { okCodes: [1] },
 );
 row('leash validate --cache, unchanged repo (warm)', warm.ms, verdict(warm.ms / node0, 3));
+
+// The diff: a git repository of the same files, with a one-agent change and a template change.
+const gitRepo = join(work, 'git-repo');
+const git = (...args) => {
+  const r = spawnSync('git', args, { cwd: gitRepo, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`git ${args.join(' ')}: ${r.stderr}`);
+  return r.stdout.trim();
+};
+const gitStamp = join(work, 'git-stamp');
+if (!existsSync(join(gitRepo, '.git')) || !existsSync(gitStamp) || readFileSync(gitStamp, 'utf8') !== want) {
+  rmSync(gitRepo, { recursive: true, force: true });
+  cpSync(repo, gitRepo, { recursive: true });
+  git('-c', 'init.defaultBranch=main', 'init', '-q');
+  git('-c', 'user.name=bench', '-c', 'user.email=bench@example.com', 'add', '-A');
+  git('-c', 'user.name=bench', '-c', 'user.email=bench@example.com', 'commit', '-qm', 'base');
+  const agentFile = join(gitRepo, 'agents/agent-00042.yaml');
+  writeFileSync(agentFile, readFileSync(agentFile, 'utf8').replace('mode: read-only', 'mode: draft-only'));
+  git('-c', 'user.name=bench', '-c', 'user.email=bench@example.com', 'commit', '-qam', 'one agent');
+  for (const t of ['template-1', 'template-2']) {
+    const f = join(gitRepo, `templates/${t}.yaml`);
+    writeFileSync(f, readFileSync(f, 'utf8').replace('- read\n', '- read\n        - comment\n'));
+  }
+  git('-c', 'user.name=bench', '-c', 'user.email=bench@example.com', 'commit', '-qam', 'two templates');
+  writeFileSync(gitStamp, want);
+}
+console.log('');
+const oneAgent = time('leash diff (one agent)', process.execPath, [
+  leash,
+  'diff',
+  gitRepo,
+  '--base',
+  'HEAD~2',
+  '--head',
+  'HEAD~1',
+  '-f',
+  'json',
+  '--now',
+  NOW,
+]);
+const oneRadius = JSON.parse(oneAgent.out);
+row(
+  'leash diff, one-agent change (10,000-agent repo)',
+  oneAgent.ms,
+  `${verdict(oneAgent.ms / node0, 2.5)} vs node -e 0; ${oneRadius.agents.length} agent changed`,
+);
+const templates = time('leash diff (templates)', process.execPath, [
+  leash,
+  'diff',
+  gitRepo,
+  '--base',
+  'HEAD~1',
+  '--head',
+  'HEAD',
+  '-f',
+  'json',
+  '--now',
+  NOW,
+]);
+const tRadius = JSON.parse(templates.out);
+row(
+  `leash diff, template change reaching ${tRadius.agents.length} agents`,
+  templates.ms,
+  templates.ms < 1000 ? 'under 1 s PASS' : 'over 1 s FAIL',
+);
+// The blobs are read by a consumer (cat), as leash must read them: writing straight to
+// /dev/null would let cat-file skip the pipe altogether.
+const pipeline = time('git ls-tree | git cat-file --batch', '/bin/sh', [
+  '-c',
+  `git -C '${gitRepo}' ls-tree -r HEAD | awk '{print $3}' | git -C '${gitRepo}' cat-file --batch | cat > /dev/null`,
+]).ms;
+row('git ls-tree -r | git cat-file --batch | cat (whole revision)', pipeline, 'baseline');
+const readMs = JSON.parse(
+  time('read revision', process.execPath, [join(root, 'bench/read-probe.mjs'), gitRepo, 'HEAD']).out,
+).ms;
+row('leash reads a whole revision (in-process)', readMs, verdict(readMs / pipeline, 2));
 
 console.log('\nhostile inputs (each a repository with one hostile file; limit 200 ms and 64 MB each)\n');
 for (const c of hostileCases(join(work, 'hostile'))) {

@@ -2,7 +2,9 @@ import { Command, CommanderError, Option } from 'commander';
 import type { CliIo } from './io.js';
 import { CliError, EXIT } from './io.js';
 import { leashVersion } from './version.js';
+import type { ApprovalsFlags } from './approvals-command.js';
 import type { DiffFlags } from './diff-command.js';
+import type { InventoryFlags } from './inventory-command.js';
 
 /**
  * Runs the leash CLI and returns its exit code; never exits or reads process.argv itself.
@@ -73,6 +75,49 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo()): 
     .action(async (dir: string, opts: DiffFlags) => {
       const { diffCommand } = await import('./diff-command.js');
       exitCode = await diffCommand(dir, opts, io);
+    });
+
+  program
+    .command('approvals')
+    .description(
+      'Who must approve a change and why, from the rules of the BASE revision. With --reviews, whether that is met (exit 1 when not).',
+    )
+    .argument('[dir]', 'the policy repository (a folder in a git work tree)', '.')
+    .requiredOption('--base <rev>', 'the revision whose rules judge the change (e.g. origin/main)')
+    .option('--head <rev>', 'the revision to judge (default: the work tree as it is on disk)')
+    .option(
+      '--reviews <file>',
+      "the pull request's reviews, author, pushers and team membership (schemas/reviews.schema.json)",
+    )
+    .addOption(
+      new Option('-f, --format <format>', 'output format')
+        .choices(['text', 'json', 'markdown'])
+        .default('text'),
+    )
+    .option('--now <time>', 'judge expiries as of this ISO 8601 time instead of now')
+    .exitOverride()
+    .action(async (dir: string, opts: ApprovalsFlags) => {
+      const { approvalsCommand } = await import('./approvals-command.js');
+      exitCode = await approvalsCommand(dir, opts, io);
+    });
+
+  program
+    .command('inventory')
+    .description(
+      'List every agent: what it reaches, who is accountable, and governance figures. Exit 0 clean, 1 repository errors, 2 fatal.',
+    )
+    .argument('[dir]', 'the policy repository', '.')
+    .addOption(
+      new Option('-f, --format <format>', 'output format')
+        .choices(['text', 'markdown', 'json', 'csv'])
+        .default('text'),
+    )
+    .option('-o, --output <file>', 'write the inventory to a file instead of stdout')
+    .option('--now <time>', 'judge expiries and reviews as of this ISO 8601 time instead of now')
+    .exitOverride()
+    .action(async (dir: string, opts: InventoryFlags) => {
+      const { inventoryCommand } = await import('./inventory-command.js');
+      exitCode = await inventoryCommand(dir, opts, io);
     });
 
   program

@@ -3,6 +3,7 @@ import { join, relative, resolve } from 'node:path';
 import { buildPolicyIndex } from '../compile/policy-index.js';
 import { sortDiagnostics } from '../model/diagnostic.js';
 import type { SourceFile } from '../model/document.js';
+import type { Config } from '../model/generated.js';
 import { canonicalJson } from '../lint/grant-text.js';
 import type { ReadResult } from '../source/files.js';
 import { isPolicyFileName, readPolicyDir, readPolicyFilesAt } from '../source/files.js';
@@ -210,4 +211,33 @@ export function loadSide(
     diagnostics,
     texts,
   };
+}
+
+/** Thrown when the base revision's leash.yaml exists but cannot be read: sign-off fails closed. */
+export class BaseConfigError extends Error {
+  override name = 'BaseConfigError';
+}
+
+/**
+ * The leash.yaml of a revision, for sign-off rules (always the BASE revision's). Undefined when
+ * the revision has none; a leash.yaml that exists but is broken throws: rules that cannot be
+ * read must never mean "no sign-off needed".
+ */
+export async function readConfigAt(dir: string, revision: string): Promise<Config | undefined> {
+  const abs = resolve(dir);
+  const repo = await findRepository(abs);
+  const prefix = relative(repo.top, abs).split('\\').join('/');
+  const read = await readPolicyPaths(repo.top, revision, ['leash.yaml'], { prefix });
+  if (read.files.length === 0 && read.diagnostics.length === 0) return undefined;
+  const loaded = loadPolicyFiles(read.files);
+  const config = loaded.documents.find((d) => d.kind === 'Config');
+  if (!config || config.kind !== 'Config') {
+    const problems = [...read.diagnostics, ...loaded.diagnostics]
+      .map((d) => `${d.ruleId}: ${d.message}`)
+      .join('; ');
+    throw new BaseConfigError(
+      `leash.yaml in ${revision} cannot be read (${problems}); sign-off cannot be computed`,
+    );
+  }
+  return config.data;
 }

@@ -562,6 +562,15 @@ export interface Config {
       };
     };
     /**
+     * The GitHub organization the repository lives in. An agent's owner team is the approver group named like its owner when one exists, else the GitHub team <org>/<owner>.
+     */
+    github?: {
+      /**
+       * The organization's login, e.g. northwind-retail.
+       */
+      org: string;
+    };
+    /**
      * Rules that compute the sign-off a change needs from its blast radius. Always read from the base revision.
      */
     approvals?: {

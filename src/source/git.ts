@@ -177,7 +177,7 @@ async function readBlobs(repoDir: string, oids: string[]): Promise<Map<string, B
   const unique = [...new Set(oids)];
   const out = new Map<string, Buffer>();
   if (unique.length === 0) return out;
-  const raw = await runGit(repoDir, ['cat-file', '--batch'], unique.join('\n') + '\n');
+  const raw = await runGit(repoDir, ['cat-file', '--batch', '--buffer'], unique.join('\n') + '\n');
   let pos = 0;
   for (const oid of unique) {
     const nl = raw.indexOf(10, pos);

@@ -13,7 +13,7 @@ function compile(overrides: Record<string, string | null>, now = TEST_NOW) {
 }
 
 const agent = (grants: string, extra = '') =>
-  BASE_FILES['agents/bot.yaml']!.replace(/  grants:\n[\s\S]*$/, `${extra}  grants:\n${grants}`);
+  BASE_FILES['agents/bot.yaml']!.replace(/ {2}grants:\n[\s\S]*$/, `${extra}  grants:\n${grants}`);
 
 describe('compileModel', () => {
   it('flattens inline and template grants into sorted permissions with provenance', () => {
