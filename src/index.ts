@@ -25,7 +25,13 @@ export type { ValidateFormat, ValidateReport, FormatOptions, RuleInfo } from './
 export { runCli } from './cli/main.js';
 export type { CliIo } from './cli/io.js';
 export { compileModel, mergePermissions } from './compile/compile.js';
-export type { EffectiveModel, EffectiveAgent, Permission, PermissionSource, CompileOptions } from './compile/compile.js';
+export type {
+  EffectiveModel,
+  EffectiveAgent,
+  Permission,
+  PermissionSource,
+  CompileOptions,
+} from './compile/compile.js';
 export { locateModelSources } from './compile/provenance.js';
 export { diffSides, diffAgent, headline } from './diff/diff.js';
 export type { DiffSide } from './diff/diff.js';
