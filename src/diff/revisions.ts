@@ -114,8 +114,9 @@ function merge(a: ReadResult, b: ReadResult): ReadResult {
 /**
  * Names whose mention in an agent file may put the agent in the blast radius: changed templates
  * and tiers, changed systems and the templates that reach them, environments whose production
- * flag changed. A backslash is searched too: a name written with escapes ("supp\x6frt") must
- * not hide an agent. Hits are parsed before anything is concluded from them.
+ * flag changed. grepPolicyFiles also returns every file holding a backslash, so a name written
+ * with escapes ("supp\x6frt") cannot hide an agent. Hits are parsed before anything is
+ * concluded from them.
  */
 function reachStrings(base: ReadResult, head: ReadResult, cache: LoadCache): string[] {
   const before = loadPolicyFiles(base.files, { cache });
@@ -170,7 +171,7 @@ function reachStrings(base: ReadResult, head: ReadResult, cache: LoadCache): str
   const brokenConfig = (r: ReadResult, l: typeof before) =>
     r.files.some((f) => f.path === 'leash.yaml') && !l.documents.some((d) => d.kind === 'Config');
   if (brokenConfig(base, before) !== brokenConfig(head, after)) names.add('environment');
-  return names.size === 0 ? [] : [...names, '\\'].sort();
+  return [...names].sort();
 }
 
 function countWorkTreeAgents(dir: string): number {

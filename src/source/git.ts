@@ -298,9 +298,11 @@ export async function changedPolicyPaths(
 }
 
 /**
- * Policy files under a folder whose text holds any of the strings, in a revision or (head
- * undefined) the work tree: one `git grep -F`. Used to find the agents a changed template, tier
- * or system may reach without reading every agent; callers parse the hits to decide.
+ * Policy files under a folder whose text holds any of the names as a whole name (not inside a
+ * longer one: 'support' does not match 'support-2'), or a backslash (so a name written with
+ * escapes is never missed), in a revision or (undefined) the work tree: one `git grep -E`.
+ * Used to find the agents a changed template, tier or system may reach without reading every
+ * agent; callers parse the hits to decide.
  */
 export async function grepPolicyFiles(
   repoDir: string,
@@ -313,7 +315,10 @@ export async function grepPolicyFiles(
   if (revision !== undefined) checkRevision(revision);
   const prefix = checkPrefix(options.prefix ?? '');
   const path = prefix ? `${prefix}/${folder}` : folder;
-  const args = ['grep', '-l', '-z', '-F', '--no-color', ...strings.flatMap((s) => ['-e', s])];
+  // Names are [a-z0-9-]; anything else around one ends it. ERE metacharacters are escaped.
+  const names = strings.map((s) => s.replace(/[.[\]()*+?{}|^$\\]/g, '\\$&')).join('|');
+  const pattern = `(^|[^a-z0-9-])(${names})($|[^a-z0-9-])|\\\\`;
+  const args = ['grep', '-l', '-z', '-E', '--no-color', '-e', pattern];
   if (revision === undefined) args.push('--untracked');
   // git grep takes no --end-of-options before a revision; checkRevision refused a leading '-'.
   else args.push(revision);

@@ -211,6 +211,24 @@ describe('leash diff: fan-out', () => {
     expect(agent(radius, 'helper').causes).toEqual(['Template support (templates/support.yaml)']);
   });
 
+  it('finds an agent that spells the template name with escapes', async () => {
+    const sneaky = agentYaml('sneaky', { grants: [READ_CONTACT] }).replace(
+      '  grants:\n',
+      '  grants:\n    - template: "supp\\x6frt"\n',
+    );
+    const r = repo({ ...two(), 'agents/sneaky.yaml': sneaky });
+    const base = r.head();
+    r.write({
+      'templates/support.yaml': BASE_FILES['templates/support.yaml']!.replace(
+        'actions: [read, create]',
+        'actions: [read]',
+      ),
+    });
+    const radius = await diff(r, base);
+    expect(radius.documents[0]!.agents).toEqual(['bot', 'helper', 'sneaky']);
+    expect(keys(agent(radius, 'sneaky').lost)).toEqual(['crm/case.create']);
+  });
+
   it('a system marking an action irreversible reaches every agent holding it', async () => {
     const r = repo(two());
     const base = r.head();
