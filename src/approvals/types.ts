@@ -1,23 +1,13 @@
 // The data of sign-off: what a change requires (computed from the blast radius and the base
 // revision's rules) and whether a pull request's reviews meet it. Plain, serializable data.
 
-/** A kind of change a rule's `when.changes` can name. */
-export type ChangeKind =
-  | 'new-agent'
-  | 'removed-agent'
-  | 'gain'
-  | 'loss'
-  | 'widen'
-  | 'narrow'
-  | 'tier-move'
-  | 'status-change'
-  | 'irreversible'
-  | 'external'
-  | 'financial'
-  | 'governance';
+import type { ChangeMatch } from '../model/generated.js';
+
+/** A kind of change a rule's `when.changes` can name (from the Config schema). */
+export type ChangeKind = NonNullable<ChangeMatch['changes']>[number];
 
 /** A fact of a rule's `when`. */
-export type FactName = 'risks' | 'environments' | 'modes' | 'dataClasses' | 'systems' | 'tiers' | 'changes';
+export type FactName = keyof ChangeMatch;
 
 /**
  * One fact of a rule that an agent's change matched: the values of the rule that matched and,

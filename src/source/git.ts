@@ -61,14 +61,30 @@ export async function readPolicyRevision(
     '.gitmodules',
     ...folders.map(under),
   ]);
+  const { wanted, diagnostics } = classifyEntries(parseTree(listing), prefix);
+  if (wanted.length > LIMITS.maxFiles) {
+    throw new GitError(
+      `revision ${revision} holds ${wanted.length} policy files; at most ${LIMITS.maxFiles} are read`,
+    );
+  }
+  return readEntries(repoDir, wanted, diagnostics);
+}
+
+/**
+ * Sorts tree entries into the blobs to read and the problems to report: submodules (mode
+ * 160000, or a .gitmodules file) and symbolic links (120000) are reported, never followed;
+ * blobs over the size limit are reported without being read. Paths lose the policy folder's
+ * prefix, so they read as readPolicyDir reports them.
+ */
+function classifyEntries(
+  listed: TreeEntry[],
+  prefix: string,
+): { wanted: TreeEntry[]; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const wanted: TreeEntry[] = [];
-  for (const listed of parseTree(listing)) {
-    // Paths are reported relative to the policy repository, as readPolicyDir reports them.
+  for (const raw of listed) {
     const entry =
-      prefix && listed.path.startsWith(prefix + '/')
-        ? { ...listed, path: listed.path.slice(prefix.length + 1) }
-        : listed;
+      prefix && raw.path.startsWith(prefix + '/') ? { ...raw, path: raw.path.slice(prefix.length + 1) } : raw;
     if (entry.path === '.gitmodules') {
       diagnostics.push(
         fileProblem(entry.path, 'submodule', 'the policy repository declares git submodules', {
@@ -92,11 +108,15 @@ export async function readPolicyRevision(
       else wanted.push(entry);
     }
   }
-  if (wanted.length > LIMITS.maxFiles) {
-    throw new GitError(
-      `revision ${revision} holds ${wanted.length} policy files; at most ${LIMITS.maxFiles} are read`,
-    );
-  }
+  return { wanted, diagnostics };
+}
+
+/** Reads the wanted blobs through one `git cat-file --batch` and decodes them, sorted by path. */
+async function readEntries(
+  repoDir: string,
+  wanted: TreeEntry[],
+  diagnostics: Diagnostic[],
+): Promise<ReadResult> {
   wanted.sort((a, b) => comparePaths(a.path, b.path));
   const blobs = await readBlobs(
     repoDir,
@@ -362,39 +382,8 @@ export async function readPolicyPaths(
     '--',
     ...paths.map(under),
   ]);
-  const diagnostics: Diagnostic[] = [];
-  const wanted: TreeEntry[] = [];
-  for (const listed of parseTree(listing)) {
-    const entry = prefix ? { ...listed, path: listed.path.slice(prefix.length + 1) } : listed;
-    if (entry.mode === '120000') {
-      diagnostics.push(
-        fileProblem(entry.path, 'symlink', `${entry.path} is a symbolic link; links are not followed`, {
-          hint: SYMLINK_HINT,
-        }),
-      );
-    } else if (entry.mode === '160000') {
-      diagnostics.push(
-        fileProblem(entry.path, 'submodule', `${entry.path} is a git submodule; submodules are not read`, {
-          hint: SUBMODULE_HINT,
-        }),
-      );
-    } else if (entry.type === 'blob') {
-      if (entry.size > LIMITS.maxFileBytes) diagnostics.push(tooLarge(entry.path, entry.size));
-      else wanted.push(entry);
-    }
-  }
-  wanted.sort((a, b) => comparePaths(a.path, b.path));
-  const blobs = await readBlobs(
-    repoDir,
-    wanted.map((e) => e.oid),
-  );
-  const files: SourceFile[] = [];
-  for (const entry of wanted) {
-    const decoded = decodeSource(entry.path, blobs.get(entry.oid)!);
-    if ('text' in decoded) files.push({ ...decoded, blob: entry.oid });
-    else diagnostics.push(decoded);
-  }
-  return { files, diagnostics };
+  const { wanted, diagnostics } = classifyEntries(parseTree(listing), prefix);
+  return readEntries(repoDir, wanted, diagnostics);
 }
 
 /** How many .yaml/.yml files a revision holds under a policy folder (one `git ls-tree`). */

@@ -1,31 +1,6 @@
 import rule from '../../../src/lint/rules/duplicate-grant.js';
 import { testRule } from '../../helpers/rule-tester.js';
-
-/** An agent file whose grants (given as YAML lines) start on line 15. */
-const agent = (name: string, grants: string) => `apiVersion: leash/v1
-kind: Agent
-metadata:
-  name: ${name}
-spec:
-  owner: cx-team
-  sponsor: jane@example.com
-  platform: internal
-  environment: production
-  tier: standard
-  identity:
-    kind: service-account
-    credentialRef: vault://kv/agents/${name}
-  grants:
-${grants}`;
-
-/** A template file whose grants (given as YAML lines) start on line 7. */
-const template = (name: string, grants: string) => `apiVersion: leash/v1
-kind: Template
-metadata:
-  name: ${name}
-spec:
-  grants:
-${grants}`;
+import { agentYaml as agent, templateYaml as template } from '../../helpers/fixtures.js';
 
 // The same grant as the base support template's, written differently.
 const CASE_GRANT = `    - system: crm

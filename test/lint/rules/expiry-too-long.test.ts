@@ -1,5 +1,6 @@
 import rule from '../../../src/lint/rules/expiry-too-long.js';
 import { testRule } from '../../helpers/rule-tester.js';
+import { templateYaml as template } from '../../helpers/fixtures.js';
 
 // TEST_NOW is 2026-06-01T12:00Z and tier 'standard' allows 90 days: the last day is 2026-08-30.
 
@@ -17,15 +18,6 @@ spec:
   identity:
     kind: service-account
     credentialRef: vault://kv/agents/${name}
-  grants:
-${grants}`;
-
-/** A template file; the first line of `grants` is line 7. */
-const template = (name: string, grants: string) => `apiVersion: leash/v1
-kind: Template
-metadata:
-  name: ${name}
-spec:
   grants:
 ${grants}`;
 

@@ -1,22 +1,6 @@
 import rule from '../../../src/lint/rules/overlapping-grants.js';
 import { testRule } from '../../helpers/rule-tester.js';
-
-/** An agent file whose grants (given as YAML lines) start on line 15. */
-const agent = (name: string, grants: string) => `apiVersion: leash/v1
-kind: Agent
-metadata:
-  name: ${name}
-spec:
-  owner: cx-team
-  sponsor: jane@example.com
-  platform: internal
-  environment: production
-  tier: standard
-  identity:
-    kind: service-account
-    credentialRef: vault://kv/agents/${name}
-  grants:
-${grants}`;
+import { agentYaml as agent } from '../../helpers/fixtures.js';
 
 const grant = (resource: string, actions: string, mode: string, extra = '') => `    - system: crm
       resource: '${resource}'

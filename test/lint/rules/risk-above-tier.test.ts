@@ -1,5 +1,6 @@
 import rule from '../../../src/lint/rules/risk-above-tier.js';
 import { testRule } from '../../helpers/rule-tester.js';
+import { templateYaml as template } from '../../helpers/fixtures.js';
 
 /** An agent file; the first line of `grants` is line 15. */
 const agent = (name: string, grants: string, tier = 'modest') => `apiVersion: leash/v1
@@ -15,15 +16,6 @@ spec:
   identity:
     kind: service-account
     credentialRef: vault://kv/agents/${name}
-  grants:
-${grants}`;
-
-/** A template file; the first line of `grants` is line 7. */
-const template = (name: string, grants: string) => `apiVersion: leash/v1
-kind: Template
-metadata:
-  name: ${name}
-spec:
   grants:
 ${grants}`;
 

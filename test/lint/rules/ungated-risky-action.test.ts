@@ -1,5 +1,6 @@
 import rule from '../../../src/lint/rules/ungated-risky-action.js';
 import { testRule } from '../../helpers/rule-tester.js';
+import { templateYaml as template } from '../../helpers/fixtures.js';
 
 /** An agent file; the first line of `grants` is line 15. */
 const agent = (
@@ -30,15 +31,6 @@ spec:
   maxMode: execute-limited
   maxRisk: critical
 ${spec}`;
-
-/** A template file; the first line of `grants` is line 7. */
-const template = (name: string, grants: string) => `apiVersion: leash/v1
-kind: Template
-metadata:
-  name: ${name}
-spec:
-  grants:
-${grants}`;
 
 const grant = (
   resource: string,

@@ -1,31 +1,6 @@
 import rule from '../../../src/lint/rules/unknown-action.js';
 import { testRule } from '../../helpers/rule-tester.js';
-
-/** An agent file in the production tier 'standard'; the first line of `grants` is line 15. */
-const agent = (name: string, grants: string) => `apiVersion: leash/v1
-kind: Agent
-metadata:
-  name: ${name}
-spec:
-  owner: cx-team
-  sponsor: jane@example.com
-  platform: internal
-  environment: production
-  tier: standard
-  identity:
-    kind: service-account
-    credentialRef: vault://kv/agents/${name}
-  grants:
-${grants}`;
-
-/** A template file; the first line of `grants` is line 7. */
-const template = (name: string, grants: string) => `apiVersion: leash/v1
-kind: Template
-metadata:
-  name: ${name}
-spec:
-  grants:
-${grants}`;
+import { agentYaml as agent, templateYaml as template } from '../../helpers/fixtures.js';
 
 testRule(rule, {
   valid: [
