@@ -1,53 +1,20 @@
 import type { ExpiringGrant, Inventory, InventoryAgent } from '../inventory/inventory.js';
 import type { InventoryFormatOptions } from './inventory-common.js';
+import { escapeMarkdown } from './blast-escape.js';
 import {
   describeAgentCount,
   describeReview,
   figureRows,
   formatHeldAction,
-  sanitize,
 } from './inventory-common.js';
 
-/** U+200D: breaks GitHub's @mention, #reference and autolink recognisers without changing what is seen. */
-const ZWJ = '\u200d';
 
 /**
- * Characters written as numeric character references: markdown and HTML both decode them as
- * text, so they display as themselves but can never open a construct (a tag, an entity, a table
- * cell, a code span, emphasis, strikethrough, a link, math or an escape).
- */
-const ENTITIES: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  '|': '&#124;',
-  '`': '&#96;',
-  '*': '&#42;',
-  _: '&#95;',
-  '~': '&#126;',
-  '[': '&#91;',
-  ']': '&#93;',
-  '\\': '&#92;',
-  $: '&#36;',
-  '!': '&#33;',
-};
-
-const SPECIAL = /[&<>"|`*_~[\]\\$!]|[@#]|:\/\/|www\./gi;
-
-/**
- * Escapes user text for an inline position (a table cell, the rest of a list item) in markdown
- * and inside HTML blocks: control characters and bidi overrides are replaced, markdown and HTML
- * specials become character references, and mentions, issue references and autolinks are
- * broken with an invisible joiner.
+ * Escapes user text for a table cell or list item: the same escaping as the PR comment's
+ * (src/report/blast-escape.ts), without shortening, since the inventory is the full record.
  */
 export function escapeMarkdownText(text: string): string {
-  return sanitize(text).replace(SPECIAL, (m) => {
-    if (m === '@' || m === '#') return m + ZWJ;
-    if (m === '://') return `:${ZWJ}//`;
-    if (m.toLowerCase() === 'www.') return `${m.slice(0, 3)}${ZWJ}.`;
-    return ENTITIES[m]!;
-  });
+  return escapeMarkdown(text, Number.POSITIVE_INFINITY);
 }
 
 const DASH = '—';
