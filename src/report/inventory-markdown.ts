@@ -1,13 +1,7 @@
 import type { ExpiringGrant, Inventory, InventoryAgent } from '../inventory/inventory.js';
 import type { InventoryFormatOptions } from './inventory-common.js';
 import { escapeMarkdown } from './blast-escape.js';
-import {
-  describeAgentCount,
-  describeReview,
-  figureRows,
-  formatHeldAction,
-} from './inventory-common.js';
-
+import { describeAgentCount, describeReview, figureRows, formatHeldAction } from './inventory-common.js';
 
 /**
  * Escapes user text for a table cell or list item: the same escaping as the PR comment's
