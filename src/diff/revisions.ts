@@ -2,7 +2,6 @@ import { readdirSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { buildPolicyIndex } from '../compile/policy-index.js';
 import { sortDiagnostics } from '../model/diagnostic.js';
-import type { SourceFile } from '../model/document.js';
 import type { Config } from '../model/generated.js';
 import { canonicalJson } from '../lint/grant-text.js';
 import type { ReadResult } from '../source/files.js';
@@ -81,7 +80,7 @@ export async function diffRevisions(options: DiffRevisionsOptions): Promise<Blas
       : readPolicyRevision(repo.top, options.head, { prefix, folders: SHARED_FOLDERS }),
   ]);
   const agentPaths = new Set(changed.map((c) => c.path).filter((p) => p.startsWith('agents/')));
-  const strings = reachStrings(baseShared, headShared, cache);
+  const strings = reachNames(baseShared, headShared, cache);
   if (strings.length > 0) {
     const [inBase, inHead] = await Promise.all([
       grepPolicyFiles(repo.top, options.base, 'agents', strings, { prefix }),
@@ -100,11 +99,65 @@ export async function diffRevisions(options: DiffRevisionsOptions): Promise<Blas
       ? countWorkTreeAgents(dir)
       : countPolicyFiles(repo.top, options.head, 'agents', { prefix }),
   ]);
+  const needed = sharedFilesNeeded([baseShared, headShared], [baseAgents, headAgents], cache);
+  const pick = (r: ReadResult): ReadResult => ({
+    files: r.files.filter((f) => needed.has(f.path)),
+    diagnostics: r.diagnostics.filter((d) => needed.has(d.file)),
+  });
   return diffSides(
-    loadSide(merge(baseShared, baseAgents), options.base, baseCommit, cache),
-    loadSide(merge(headShared, headAgents), headLabel, headCommit, cache),
+    loadSide(merge(pick(baseShared), baseAgents), options.base, baseCommit, cache),
+    loadSide(merge(pick(headShared), headAgents), headLabel, headCommit, cache),
     { now: options.now, headAgentCount },
   );
+}
+
+const baseName = (path: string) => path.slice(path.lastIndexOf('/') + 1).replace(/\.ya?ml$/, '');
+
+/**
+ * The shared files a targeted diff must load, the same set on both sides: leash.yaml, every
+ * tier, every shared file that differs between the sides, and the templates and systems the
+ * agents read reach (directly, or through their templates). The rest are unchanged and feed no
+ * agent in the radius, so they are never parsed.
+ */
+function sharedFilesNeeded(shared: ReadResult[], agents: ReadResult[], cache: LoadCache): Set<string> {
+  const texts = shared.map((r) => new Map(r.files.map((f) => [f.path, f.text])));
+  const paths = new Set(shared.flatMap((r) => r.files.map((f) => f.path)));
+  const byName = (folder: string) => {
+    const m = new Map<string, string[]>();
+    for (const p of paths) {
+      if (!p.startsWith(folder + '/')) continue;
+      m.set(baseName(p), [...(m.get(baseName(p)) ?? []), p]);
+    }
+    return m;
+  };
+  const templates = byName('templates');
+  const systems = byName('systems');
+  const needed = new Set<string>();
+  for (const p of paths) {
+    if (p === 'leash.yaml' || p.startsWith('tiers/') || texts[0]!.get(p) !== texts[1]!.get(p)) needed.add(p);
+  }
+  // The problems of shared files that could not be decoded are reported with the rest.
+  for (const r of shared) for (const d of r.diagnostics) needed.add(d.file);
+  const systemNames = new Set<string>();
+  const templateNames = new Set<string>();
+  for (const side of agents) {
+    for (const doc of loadPolicyFiles(side.files, { cache }).documents) {
+      if (doc.kind !== 'Agent') continue;
+      for (const g of doc.data.spec.grants ?? []) {
+        if ('template' in g) templateNames.add(g.template);
+        else systemNames.add(g.system);
+      }
+    }
+  }
+  for (const name of templateNames) for (const p of templates.get(name) ?? []) needed.add(p);
+  for (const r of shared) {
+    const picked = r.files.filter((f) => f.path.startsWith('templates/') && needed.has(f.path));
+    for (const doc of loadPolicyFiles(picked, { cache }).documents) {
+      if (doc.kind === 'Template') for (const g of doc.data.spec.grants) systemNames.add(g.system);
+    }
+  }
+  for (const name of systemNames) for (const p of systems.get(name) ?? []) needed.add(p);
+  return needed;
 }
 
 function merge(a: ReadResult, b: ReadResult): ReadResult {
@@ -112,54 +165,51 @@ function merge(a: ReadResult, b: ReadResult): ReadResult {
 }
 
 /**
- * Names whose mention in an agent file may put the agent in the blast radius: changed templates
- * and tiers, changed systems and the templates that reach them, environments whose production
- * flag changed. grepPolicyFiles also returns every file holding a backslash, so a name written
- * with escapes ("supp\x6frt") cannot hide an agent. Hits are parsed before anything is
- * concluded from them.
+ * Names whose mention in an agent file may put the agent in the blast radius: changed
+ * templates, tiers and systems (any shared file whose text differs, broken or not: its file
+ * name is its name), templates that mention a changed system, and environments whose
+ * production flag changed. grepPolicyFiles also returns every file holding a backslash, so a
+ * name written with escapes ("supp\x6frt") cannot hide an agent. Only leash.yaml is parsed
+ * here; hits are parsed before anything is concluded from them.
  */
-function reachStrings(base: ReadResult, head: ReadResult, cache: LoadCache): string[] {
-  const before = loadPolicyFiles(base.files, { cache });
-  const after = loadPolicyFiles(head.files, { cache });
-  const data = (docs: typeof before.documents) => new Map(docs.map((d) => [`${d.kind}\0${d.name}`, d]));
-  const b = data(before.documents);
-  const a = data(after.documents);
+function reachNames(base: ReadResult, head: ReadResult, cache: LoadCache): string[] {
+  const bt = new Map(base.files.map((f) => [f.path, f.text]));
+  const at = new Map(head.files.map((f) => [f.path, f.text]));
   const names = new Set<string>();
   const changedSystems = new Set<string>();
-  const fileNames = (files: SourceFile[]) => new Map(files.map((f) => [f.path, f.text]));
-  const bt = fileNames(base.files);
-  const at = fileNames(head.files);
-  // Any shared file that changed, broken or not, by its name (file name = metadata.name).
-  for (const path of new Set([...bt.keys(), ...at.keys()])) {
-    if (bt.get(path) === at.get(path) || path === 'leash.yaml') continue;
-    const name = path.slice(path.lastIndexOf('/') + 1).replace(/\.ya?ml$/, '');
-    names.add(name);
-    if (path.startsWith('systems/')) changedSystems.add(name);
+  const unreadable = new Set([...base.diagnostics, ...head.diagnostics].map((d) => d.file));
+  for (const path of new Set([...bt.keys(), ...at.keys(), ...unreadable])) {
+    if (path === 'leash.yaml' || (bt.get(path) === at.get(path) && !unreadable.has(path))) continue;
+    names.add(baseName(path));
+    if (path.startsWith('systems/')) changedSystems.add(baseName(path));
   }
-  for (const key of new Set([...b.keys(), ...a.keys()])) {
-    const x = b.get(key);
-    const y = a.get(key);
-    if (x && y && x.file === y.file && (x.data === y.data || canonicalJson(x.data) === canonicalJson(y.data)))
-      continue;
-    const doc = (y ?? x)!;
-    if (doc.kind === 'Config') continue;
-    names.add(doc.name);
-    if (doc.kind === 'System') changedSystems.add(doc.name);
-  }
-  // Templates that reach a changed system reach its agents through the template.
-  for (const docs of [before.documents, after.documents]) {
-    for (const doc of docs) {
-      if (doc.kind === 'Template' && doc.data.spec.grants.some((g) => changedSystems.has(g.system)))
-        names.add(doc.name);
+  // Templates that mention a changed system reach its agents through the template.
+  if (changedSystems.size > 0) {
+    const mention = new RegExp(
+      `(^|[^a-z0-9-])(${[...changedSystems].map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})($|[^a-z0-9-])`,
+    );
+    for (const texts of [bt, at]) {
+      for (const [path, text] of texts)
+        if (path.startsWith('templates/') && mention.test(text)) names.add(baseName(path));
     }
   }
   // Environments whose production flag changed reach every agent in them.
-  const envs = (docs: typeof before.documents) => {
-    const config = docs.find((d) => d.kind === 'Config');
-    return config?.kind === 'Config' ? (config.data.spec.environments ?? {}) : undefined;
+  const config = (r: ReadResult) => {
+    const loaded = loadPolicyFiles(
+      r.files.filter((f) => f.path === 'leash.yaml'),
+      { cache },
+    );
+    return {
+      present: r.files.some((f) => f.path === 'leash.yaml'),
+      doc: loaded.documents.find((d) => d.kind === 'Config'),
+    };
   };
-  const eb = envs(before.documents);
-  const ea = envs(after.documents);
+  const cb = config(base);
+  const ca = config(head);
+  const envs = (c: typeof cb) =>
+    c.doc?.kind === 'Config' ? (c.doc.data.spec.environments ?? {}) : undefined;
+  const eb = envs(cb);
+  const ea = envs(ca);
   if (canonicalJson(eb ?? null) !== canonicalJson(ea ?? null)) {
     const prod = (e: typeof eb, n: string) =>
       e?.[n]?.production ?? (e ? false : n === 'production' || n === 'prod');
@@ -167,10 +217,10 @@ function reachStrings(base: ReadResult, head: ReadResult, cache: LoadCache): str
       if (prod(eb, n) !== prod(ea, n)) names.add(n);
     }
   }
-  // A leash.yaml broken on one side hides which environments are production: every agent.
-  const brokenConfig = (r: ReadResult, l: typeof before) =>
-    r.files.some((f) => f.path === 'leash.yaml') && !l.documents.some((d) => d.kind === 'Config');
-  if (brokenConfig(base, before) !== brokenConfig(head, after)) names.add('environment');
+  // A leash.yaml broken on one side hides which environments are production: every agent
+  // ('environment' is a key of every agent file).
+  const broken = (c: typeof cb) => c.present && !c.doc;
+  if (broken(cb) !== broken(ca)) names.add('environment');
   return [...names].sort();
 }
 
