@@ -53,6 +53,12 @@ async function validateWithCache(root: string, now: Date, flags: ValidateFlags, 
   const { readPolicyDir } = await import('../source/files.js');
   const { validatePolicyFiles } = await import('../validate.js');
   const read = readPolicyDir(root);
+  if (read.files.length === 0 && read.diagnostics.length === 0) {
+    // Nothing to check is not "no problems": a CI job pointed at the wrong folder must fail.
+    throw new CliError(
+      `no policy files in ${root}: expected leash.yaml and agents/, templates/, tiers/, systems/ (run leash init to start one)`,
+    );
+  }
   const result = validatePolicyFiles(read, { now });
   const found = {
     diagnostics: result.diagnostics,

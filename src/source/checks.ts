@@ -14,7 +14,8 @@ export const LOADER_CHECKS: Readonly<Record<string, string>> = {
   'nesting-too-deep': 'Collections are nested deeper than the limit (32 levels).',
   'multiple-documents': 'The file holds more than one YAML document.',
   'empty-file': 'The file is empty.',
-  'not-a-file': 'A policy path is not a regular file (a named pipe, a device, a socket).',
+  'not-a-file':
+    'A policy path is not a regular file (a named pipe, a device, a socket), or a policy folder is a file.',
   'too-many-problems': 'The file has more problems than are reported for one file (100).',
   'invalid-encoding': 'The file is binary or not valid UTF-8.',
   symlink: 'A policy file or folder is a symbolic link; links are not followed.',

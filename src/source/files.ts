@@ -216,7 +216,17 @@ function walk(state: WalkState, rel: string, depth: number): void {
     state.diagnostics.push(symlink(rel));
     return;
   }
-  if (!st.isDirectory()) return;
+  if (!st.isDirectory()) {
+    // A top-level policy folder that is a file holds no policy: say so rather than read nothing.
+    if (depth === 0) {
+      state.diagnostics.push(
+        fileProblem(rel, 'not-a-file', `${rel} must be a folder of policy files, but it is a file`, {
+          hint: `Remove it, or make ${rel}/ a folder holding one .yaml file per document.`,
+        }),
+      );
+    }
+    return;
+  }
   if (depth > MAX_FOLDER_DEPTH) {
     state.diagnostics.push(
       fileProblem(rel, 'nesting-too-deep', `${rel} is nested more than ${MAX_FOLDER_DEPTH} folders deep`, {

@@ -122,6 +122,29 @@ describe('leash validate', () => {
     expect(lenient.code).toBe(0);
   });
 
+  it('exits 2 on a folder without policy files, so a job pointed at the wrong folder fails', async () => {
+    const empty = writeTempRepo({ 'README.md': 'not a policy repository\n' });
+    dirs.push(empty);
+    const r = await runLeash(['validate', empty]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/no policy files in .*: expected leash\.yaml and agents\//);
+    expect((await runLeash(['validate', empty, '--cache'])).code).toBe(2);
+  });
+
+  it('reports a policy folder that is a file', async () => {
+    const dir = repo({ 'templates/support.yaml': BASE_FILES['templates/support.yaml']! });
+    const { rmSync: rm, writeFileSync: write } = await import('node:fs');
+    rm(join(dir, 'tiers'), { recursive: true });
+    write(join(dir, 'tiers'), 'standard\n');
+    const r = await runLeash(['validate', dir, '--now', NOW, '-f', 'json']);
+    const found = JSON.parse(r.stdout).diagnostics.find((d: { ruleId: string }) => d.ruleId === 'not-a-file');
+    expect(found).toMatchObject({
+      file: expect.stringMatching(/tiers$/),
+      message: expect.stringMatching(/must be a folder/),
+    });
+    expect(r.code).toBe(1);
+  });
+
   it('exits 2 on a missing folder, a bad --now and a bad format', async () => {
     expect((await runLeash(['validate', '/nonexistent/leash'])).code).toBe(2);
     const badNow = await runLeash(['validate', repo(), '--now', 'yesterday']);
