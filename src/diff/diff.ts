@@ -448,7 +448,9 @@ export function headline(radius: BlastRadius): string {
     }
     const what = ['critical', 'irreversible', 'external', 'financial'].filter((k) => kinds.has(k)).join(' ');
     parts.push(
-      `${pick.length} ${pick.length === 1 ? 'gains' : 'gain'} ${/^[aeiou]/.test(what) ? 'an' : 'a'} ${what} action${pick.length === 1 ? '' : 's'}${prod.length ? ' in production' : ''}`,
+      pick.length === 1
+        ? `1 gains ${/^[aeiou]/.test(what) ? 'an' : 'a'} ${what} action${prod.length ? ' in production' : ''}`
+        : `${pick.length} gain ${what} actions${prod.length ? ' in production' : ''}`,
     );
   }
   if (parts.length === 0) parts.push(`${plural(agents.length, 'agent')} changed`);

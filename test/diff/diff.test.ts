@@ -281,6 +281,24 @@ describe('leash diff: agents and files', () => {
     expect(radius.headline).toBe('1 new agent; 2 agents lose access');
   });
 
+  it('says how many agents gain risky actions, in good English for one and for many', async () => {
+    const refund: GrantSpec = {
+      resource: 'case',
+      actions: ['refund'],
+      mode: 'execute-gated',
+      expires: '2026-07-01',
+    };
+    const r = repo({ ...BASE_FILES, 'agents/bot.yaml': bot() });
+    const base = r.head();
+    r.write({
+      'agents/bot.yaml': bot({ grants: [READ_CONTACT, refund] }),
+      'agents/twin.yaml': agentYaml('twin', { grants: [refund] }),
+    });
+    expect((await diff(r, base)).headline).toBe(
+      '1 new agent; 1 agent gains access; 2 gain critical irreversible financial actions in production',
+    );
+  });
+
   it('a file renamed or moved between folders is no change in access', async () => {
     const r = repo({ ...BASE_FILES, 'agents/bot.yaml': bot() });
     const base = r.head();
