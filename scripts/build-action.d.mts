@@ -1,0 +1,1 @@
+export function buildActionBundle(): Promise<string>;
