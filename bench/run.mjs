@@ -196,6 +196,22 @@ const readMs = JSON.parse(
 ).ms;
 row('leash reads a whole revision (in-process)', readMs, verdict(readMs / pipeline, 2));
 
+// The Action: start to its first log line, beside node's own start to its first line.
+console.log('');
+const actionLine = time('action first line', process.execPath, [
+  join(root, 'bench/first-line.mjs'),
+  join(root, 'dist/action/main.js'),
+]);
+const firstMs = JSON.parse(actionLine.out).ms;
+const nodeMs = JSON.parse(
+  time('node first line', process.execPath, [join(root, 'bench/first-line.mjs')]).out,
+).ms;
+row(
+  'Action start to first log line',
+  firstMs,
+  `${verdict(firstMs / nodeMs, 1.5)} vs node's first line (${nodeMs.toFixed(0)} ms)`,
+);
+
 console.log('\nhostile inputs (each a repository with one hostile file; limit 200 ms and 64 MB each)\n');
 for (const c of hostileCases(join(work, 'hostile'))) {
   const r = time(c.name, process.execPath, [join(root, 'bench/hostile-probe.mjs'), c.dir, c.expect]);

@@ -1,1 +1,1 @@
-export function buildActionBundle(): Promise<string>;
+export function buildActionBundle(): Promise<Record<string, string>>;

@@ -34,7 +34,6 @@ const COMMENT_AUTHOR = 'github-actions[bot]';
 export async function run(): Promise<void> {
   try {
     const settings = readSettings((name) => core.getInput(name), process.env);
-    core.info(`leash ${leashVersion()} ${settings.command}`);
     await runOnPullRequest(settings);
   } catch (error) {
     core.setFailed(error instanceof Error ? error.message : String(error));

