@@ -78,16 +78,16 @@ afterEach(async () => {
   }
 });
 
-async function startApi(reviews: object[] = []) {
+async function startApi(reviews: object[] = [], headSha = head) {
   api = await startGitHubApi({
     repos: apiRepo('northwind-retail/policy', [
       {
         number: 7,
         user: dev,
-        head: { sha: head, ref: 'pr' },
+        head: { sha: headSha, ref: 'pr' },
         base: { sha: base, ref: 'main' },
         reviews: reviews as never,
-        commits: [{ sha: head, author: dev, committer: dev }],
+        commits: [{ sha: headSha, author: dev, committer: dev }],
       },
     ]),
     orgs: {
@@ -116,10 +116,10 @@ interface Run {
   summary: string;
 }
 
-function runAction(node: string, inputs: Record<string, string>): Promise<Run> {
+function runAction(node: string, inputs: Record<string, string>, headSha = head): Promise<Run> {
   const tmp = mkdtempSync(join(tmpdir(), 'leash-action-'));
   const eventPath = join(tmp, 'event.json');
-  writeFileSync(eventPath, JSON.stringify(pullRequestEvent(7, base, head)));
+  writeFileSync(eventPath, JSON.stringify(pullRequestEvent(7, base, headSha)));
   const output = join(tmp, 'output');
   const summary = join(tmp, 'summary');
   writeFileSync(output, '');
@@ -258,5 +258,101 @@ describe('the bundled Action', () => {
     expect(r.stdout).toContain("::error::input command: 'deploy' is not one of check, approvals");
     const outside = await runAction(process.execPath, { path: '../etc' });
     expect(outside.stdout).toContain('must be a path inside the workspace');
+  });
+});
+
+describe('the sign-off gate, against the GitHub API', () => {
+  const approved = (user: object | null, at: number, state = 'APPROVED', commit = head) => ({
+    id: at,
+    user,
+    state,
+    commit_id: commit,
+    submitted_at: `2026-11-21T${String(10 + at).padStart(2, '0')}:00:00Z`,
+  });
+  // security (amara, by team), the agent's owner team cx-automation (kim), cx-leads (sofia).
+  const everyone = () => [approved(amara, 1), approved(kim, 2), approved(sofia, 3)];
+
+  async function gate(
+    reviews: object[],
+    change: (state: GitHubApi['state']) => void = () => undefined,
+    headSha = head,
+  ) {
+    const server = await startApi(reviews, headSha);
+    change(server.state);
+    const r = await runAction(process.execPath, { command: 'approvals' }, headSha);
+    return { ...r, status: server.state.repos['northwind-retail/policy']!.statuses.at(-1) };
+  }
+
+  it('is met by the three eligible approvals on the head commit', async () => {
+    const r = await gate(everyone());
+    expect(r.code, r.stdout).toBe(0);
+    expect(r.status).toMatchObject({ state: 'success', context: 'leash/sign-off' });
+  });
+
+  it('an approval made before a new push does not count', async () => {
+    const stale = 'f'.repeat(40);
+    const r = await gate([approved(amara, 1, 'APPROVED', stale), approved(kim, 2), approved(sofia, 3)]);
+    expect(r.code).toBe(1);
+    expect(r.status).toMatchObject({ state: 'failure' });
+  });
+
+  it("a bot's approval does not count, even from a bot in the team", async () => {
+    const bot = { login: 'security-bot[bot]', id: 777, type: 'Bot' as const };
+    const r = await gate([approved(bot, 1), approved(kim, 2), approved(sofia, 3)], (state) => {
+      state.orgs['northwind-retail']!.teams['security']!.members['security-bot[bot]'] = { state: 'active' };
+    });
+    expect(r.code).toBe(1);
+  });
+
+  it('an approver who has left the team no longer counts', async () => {
+    const r = await gate(everyone(), (state) => {
+      delete state.orgs['northwind-retail']!.teams['cx-automation']!.members['kim-cx'];
+    });
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.outputs.signoff!).result.met).toBe(false);
+  });
+
+  it('a renamed login still counts: people are their numeric ids', async () => {
+    const renamed = { ...amara, login: 'amara-okafor' };
+    const r = await gate([approved(renamed, 1), approved(kim, 2), approved(sofia, 3)], (state) => {
+      const team = state.orgs['northwind-retail']!.teams['security']!.members;
+      delete team['amara-okafor-nw'];
+      team['amara-okafor'] = { state: 'active' };
+      delete state.users['amara-okafor-nw'];
+      state.users['amara-okafor'] = renamed;
+    });
+    expect(r.code, r.stdout).toBe(0);
+  });
+
+  it('CHANGES_REQUESTED after APPROVED by the same person cancels the approval', async () => {
+    const r = await gate([...everyone(), approved(amara, 4, 'CHANGES_REQUESTED')]);
+    expect(r.code).toBe(1);
+  });
+
+  it('a dismissed review does not count', async () => {
+    const r = await gate([approved(amara, 1, 'DISMISSED'), approved(kim, 2), approved(sofia, 3)]);
+    expect(r.code).toBe(1);
+  });
+
+  it('the author approving their own pull request does not count', async () => {
+    const r = await gate([approved(dev, 1), approved(kim, 2), approved(sofia, 3)]);
+    expect(r.code).toBe(1);
+  });
+
+  it('a pull request that lowers its own bar in leash.yaml is judged by the base rules', async () => {
+    git.checkout('pr');
+    git.branch('lower-the-bar');
+    const config = readFileSync(join(git.policyDir, 'leash.yaml'), 'utf8');
+    git.write({ 'leash.yaml': config.replace(/ {2}approvals:\n[\s\S]*?\n\n/, '') });
+    const lowered = git.commit('approvals: none');
+    git.checkout('main');
+    // Only the owner team approves: under the head's (empty) rules that would be plenty.
+    const r = await gate([approved(kim, 2, 'APPROVED', lowered)], () => undefined, lowered);
+    expect(r.code).toBe(1);
+    const signoff = JSON.parse(r.outputs.signoff!);
+    expect(signoff.requirement.path).toBe('governance');
+    expect(signoff.requirement.requirements.map((x: { key: string }) => x.key)).toEqual(
+      expect.arrayContaining(['group:security', 'group:platform']),
+    );
   });
 });
