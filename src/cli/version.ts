@@ -6,7 +6,7 @@ let cached: string | undefined;
 
 /**
  * leash's own version, from its package.json: found by walking up from this module, so it is
- * the same from src/ (tests), dist/src/ (the CLI) and dist/action.js (the bundled Action).
+ * the same from src/ (tests), dist/src/ (the CLI) and dist/action/ (the bundled Action).
  */
 export function leashVersion(): string {
   if (cached) return cached;
