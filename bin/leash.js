@@ -1,4 +1,3 @@
 #!/usr/bin/env node
-import { runCli } from '../dist/src/cli/main.js';
-
-process.exitCode = await runCli(process.argv.slice(2));
+// The CLI bundle built by `npm run build` (dist/cli/); see scripts/build-cli.mjs.
+await import('../dist/cli/leash.js');

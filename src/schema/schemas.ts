@@ -1,12 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { join, sep } from 'node:path';
+import { leashPackage } from './package-root.js';
 import type { Kind } from '../model/modes.js';
 
-/** The folder holding the JSON Schemas shipped with the package. */
-export const SCHEMA_DIR = fileURLToPath(
-  // Compiled code runs from dist/src/schema/, the sources from src/schema/.
-  new URL(import.meta.url.includes('/dist/src/') ? '../../../schemas/' : '../../schemas/', import.meta.url),
-);
+/** The folder holding the JSON Schemas shipped with the package (with a trailing slash). */
+export const SCHEMA_DIR = join(leashPackage().root, 'schemas') + sep;
 
 export const SCHEMA_FILES: Record<Kind | 'common', string> = {
   common: 'common.schema.json',

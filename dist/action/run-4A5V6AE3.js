@@ -33924,23 +33924,28 @@ function plural(n, word) {
   return `${n} ${word}${n === 1 ? "" : "s"}`;
 }
 
-// src/cli/version.ts
+// src/schema/package-root.ts
 import { existsSync as existsSync3, readFileSync as readFileSync2 } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 var cached;
-function leashVersion() {
+function leashPackage() {
   if (cached) return cached;
   let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 6; i++) {
+  for (let i = 0; i < 8; i++) {
     const file = join(dir, "package.json");
     if (existsSync3(file)) {
       const pkg = JSON.parse(readFileSync2(file, "utf8"));
-      if (pkg.name === "leash" && pkg.version) return cached = pkg.version;
+      if (pkg.name === "leash") return cached = { root: dir, version: pkg.version ?? "0.0.0" };
     }
     dir = dirname(dir);
   }
-  return cached = "0.0.0";
+  throw new Error("cannot find the leash package.json above " + fileURLToPath(import.meta.url));
+}
+
+// src/cli/version.ts
+function leashVersion() {
+  return leashPackage().version;
 }
 
 // src/diff/revisions.ts
