@@ -1,13 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
+import type { ValidateFunction } from 'ajv/dist/2020.js';
 import type { Diagnostic } from '../model/diagnostic.js';
 import { toPointer } from '../model/diagnostic.js';
 import { SCHEMA_DIR } from '../schema/schemas.js';
 import { isCalendarDate } from '../schema/formats.js';
 import { createLocator } from '../source/positions.js';
 import type { Membership, Review, SignoffContext } from './types.js';
+import { describeSchemaErrors } from '../schema/validate-schema.js';
 
 /** The schema of the reviews file, shipped beside the policy schemas. */
 export const REVIEWS_SCHEMA_FILE = 'reviews.schema.json';
@@ -93,7 +94,16 @@ export function parseReviewsFile(file: string, text: string): ReviewsFileResult 
   const validate = getValidator();
   const diagnostics: Diagnostic[] = validate(data)
     ? checkMeaning(file, data as ReviewsFile)
-    : (validate.errors ?? []).flatMap((e) => toDiagnostic(file, e));
+    : describeSchemaErrors(validate.errors ?? [], {
+        file,
+        ruleId: 'reviews-schema',
+        subject: 'the reviews file',
+        schemaName: REVIEWS_SCHEMA_FILE,
+        format: (value) => ({
+          message: `is not an RFC 3339 date-time: ${JSON.stringify(value)}`,
+          hint: 'GitHub writes submitted_at as e.g. 2027-01-31T17:00:00Z.',
+        }),
+      });
   if (diagnostics.length === 0) return { data: data as ReviewsFile, diagnostics: [] };
   const locate = createLocator(body);
   const unique = new Map<string, Diagnostic>();
@@ -177,68 +187,6 @@ function checkMeaning(file: string, data: ReviewsFile): Diagnostic[] {
     }
   });
   return out;
-}
-
-function toDiagnostic(file: string, e: ErrorObject): Diagnostic[] {
-  const at = e.instancePath;
-  const base = schemaProblem(file, at);
-  const where = at === '' ? 'the reviews file' : `'${at.slice(1)}'`;
-  const description = (e.parentSchema as { description?: string } | undefined)?.description;
-  switch (e.keyword) {
-    case 'if':
-    case 'propertyNames':
-      // The branch's or the name's own error says what is wrong.
-      return [];
-    case 'additionalProperties': {
-      const prop = String((e.params as { additionalProperty: string }).additionalProperty);
-      return [
-        {
-          ...base,
-          message: `${where} has an unknown property '${prop}'`,
-          hint: `Remove '${prop}' or check its spelling against ${REVIEWS_SCHEMA_FILE}.`,
-          pointer: at + toPointer(prop),
-          on: 'key',
-        },
-      ];
-    }
-    case 'required': {
-      const prop = String((e.params as { missingProperty: string }).missingProperty);
-      return [{ ...base, message: `${where} is missing the required property '${prop}'`, on: 'key' }];
-    }
-    case 'enum': {
-      const allowed = (e.params as { allowedValues: unknown[] }).allowedValues.map(String).join(', ');
-      return [{ ...base, message: `${where} must be one of: ${allowed}` }];
-    }
-    case 'type': {
-      const type = String((e.params as { type: string | string[] }).type).replace(',', ' or ');
-      return [{ ...base, message: `${where} must be ${/^[aeiou]/.test(type) ? 'an' : 'a'} ${type}` }];
-    }
-    case 'pattern': {
-      if (e.propertyName !== undefined) {
-        return [
-          {
-            ...base,
-            message: `the name '${e.propertyName}' in ${where} is not in the expected form${description ? `: ${description}` : ''}`,
-            pointer: at + toPointer(e.propertyName),
-            on: 'key',
-          },
-        ];
-      }
-      return [
-        { ...base, message: `${where} is not in the expected form${description ? `: ${description}` : ''}` },
-      ];
-    }
-    case 'format':
-      return [
-        {
-          ...base,
-          message: `${where} is not an RFC 3339 date-time: ${JSON.stringify(e.data)}`,
-          hint: 'GitHub writes submitted_at as e.g. 2027-01-31T17:00:00Z.',
-        },
-      ];
-    default:
-      return [{ ...base, message: `${where} ${e.message ?? 'is invalid'}` }];
-  }
 }
 
 function schemaProblem(file: string, pointer: string): Diagnostic {

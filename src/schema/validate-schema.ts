@@ -15,18 +15,53 @@ const validators: Record<Kind, ValidateFunction> = generated as unknown as Recor
 export function validateAgainstSchema(kind: Kind, file: string, data: unknown): Diagnostic[] {
   const validate = validators[kind];
   if (validate(data)) return [];
-  return (validate.errors ?? []).flatMap((e) => toDiagnostic(kind, file, e));
+  return describeSchemaErrors(validate.errors ?? [], {
+    file,
+    ruleId: 'schema',
+    subject: `the ${kind}`,
+    schemaName: `the ${kind} schema`,
+    format: (value) => ({
+      message: `is not a real date: ${JSON.stringify(value)}`,
+      hint: 'Write YYYY-MM-DD (a day that exists) or an RFC 3339 date-time such as 2027-01-31T17:00:00Z.',
+    }),
+  });
 }
 
-function toDiagnostic(kind: Kind, file: string, e: ErrorObject): Diagnostic[] {
+/** How to word the diagnostics of one schema's errors. */
+export interface SchemaErrorWording {
+  file: string;
+  ruleId: string;
+  /** The document as a whole, e.g. "the Agent". */
+  subject: string;
+  /** Where a reader checks spellings, e.g. "the Agent schema". */
+  schemaName: string;
+  /** Message and hint for a value that fails its `format`. */
+  format: (value: unknown) => { message: string; hint: string };
+}
+
+/**
+ * Ajv errors as readable diagnostics with JSON pointers: unknown and missing properties on the
+ * key, allowed values listed, patterns explained by the schema's own description. Errors of
+ * combinators (if, oneOf, anyOf, propertyNames) are dropped: their branches' errors say more.
+ */
+export function describeSchemaErrors(
+  errors: readonly ErrorObject[],
+  wording: SchemaErrorWording,
+): Diagnostic[] {
+  return errors.flatMap((e) => describeSchemaError(e, wording));
+}
+
+function describeSchemaError(e: ErrorObject, wording: SchemaErrorWording): Diagnostic[] {
   const at = e.instancePath;
-  const base = { ruleId: 'schema', severity: 'error' as const, file };
-  const where = at === '' ? `the ${kind}` : `'${at.slice(1)}'`;
+  const base = { ruleId: wording.ruleId, severity: 'error' as const, file: wording.file, pointer: at };
+  const where = at === '' ? wording.subject : `'${at.slice(1)}'`;
+  const description = (e.parentSchema as { description?: string } | undefined)?.description;
+  const explained = description ? `: ${description}` : '';
   switch (e.keyword) {
     case 'if':
     case 'oneOf':
     case 'anyOf':
-      // The branch's own errors say what is wrong; the combinator adds nothing readable.
+    case 'propertyNames':
       return [];
     case 'additionalProperties': {
       const prop = String((e.params as { additionalProperty: string }).additionalProperty);
@@ -34,7 +69,7 @@ function toDiagnostic(kind: Kind, file: string, e: ErrorObject): Diagnostic[] {
         {
           ...base,
           message: `${where} has an unknown property '${prop}'`,
-          hint: `Remove '${prop}' or check its spelling against the ${kind} schema.`,
+          hint: `Remove '${prop}' or check its spelling against ${wording.schemaName}.`,
           pointer: at + toPointer(prop),
           on: 'key',
         },
@@ -42,61 +77,41 @@ function toDiagnostic(kind: Kind, file: string, e: ErrorObject): Diagnostic[] {
     }
     case 'required': {
       const prop = String((e.params as { missingProperty: string }).missingProperty);
-      return [
-        { ...base, message: `${where} is missing the required property '${prop}'`, pointer: at, on: 'key' },
-      ];
+      return [{ ...base, message: `${where} is missing the required property '${prop}'`, on: 'key' }];
     }
     case 'enum': {
       const allowed = (e.params as { allowedValues: unknown[] }).allowedValues.map(String).join(', ');
-      return [{ ...base, message: `${where} must be one of: ${allowed}`, pointer: at }];
+      return [{ ...base, message: `${where} must be one of: ${allowed}` }];
     }
     case 'const':
       return [
         {
           ...base,
           message: `${where} must be ${JSON.stringify((e.params as { allowedValue: unknown }).allowedValue)}`,
-          pointer: at,
         },
       ];
-    case 'pattern': {
-      const name = e.propertyName;
-      if (name !== undefined) {
-        const rule = (e.parentSchema as { description?: string } | undefined)?.description;
+    case 'pattern':
+      if (e.propertyName !== undefined) {
         return [
           {
             ...base,
-            message: `the name '${name}' in ${where} is not in the expected form${rule ? `: ${rule}` : ''}`,
-            pointer: at + toPointer(name),
+            message: `the name '${e.propertyName}' in ${where} is not in the expected form${explained}`,
+            pointer: at + toPointer(e.propertyName),
             on: 'key',
           },
         ];
       }
-      const description = (e.parentSchema as { description?: string } | undefined)?.description;
-      return [
-        {
-          ...base,
-          message: `${where} is not in the expected form${description ? `: ${description}` : ''}`,
-          pointer: at,
-        },
-      ];
+      return [{ ...base, message: `${where} is not in the expected form${explained}` }];
+    case 'type': {
+      const type = String((e.params as { type: string | string[] }).type).replace(',', ' or ');
+      return [{ ...base, message: `${where} must be ${article(type)}` }];
     }
-    case 'type':
-      return [
-        { ...base, message: `${where} must be ${article((e.params as { type: string }).type)}`, pointer: at },
-      ];
-    case 'propertyNames':
-      return [];
-    case 'format':
-      return [
-        {
-          ...base,
-          message: `${where} is not a real date: ${JSON.stringify(e.data)}`,
-          hint: 'Write YYYY-MM-DD (a day that exists) or an RFC 3339 date-time such as 2027-01-31T17:00:00Z.',
-          pointer: at,
-        },
-      ];
+    case 'format': {
+      const { message, hint } = wording.format(e.data);
+      return [{ ...base, message: `${where} ${message}`, hint }];
+    }
     default:
-      return [{ ...base, message: `${where} ${e.message ?? 'is invalid'}`, pointer: at }];
+      return [{ ...base, message: `${where} ${e.message ?? 'is invalid'}` }];
   }
 }
 

@@ -43258,16 +43258,31 @@ var validators = validators_generated_exports;
 function validateAgainstSchema(kind, file, data) {
   const validate = validators[kind];
   if (validate(data)) return [];
-  return (validate.errors ?? []).flatMap((e) => toDiagnostic(kind, file, e));
+  return describeSchemaErrors(validate.errors ?? [], {
+    file,
+    ruleId: "schema",
+    subject: `the ${kind}`,
+    schemaName: `the ${kind} schema`,
+    format: (value) => ({
+      message: `is not a real date: ${JSON.stringify(value)}`,
+      hint: "Write YYYY-MM-DD (a day that exists) or an RFC 3339 date-time such as 2027-01-31T17:00:00Z."
+    })
+  });
 }
-function toDiagnostic(kind, file, e) {
+function describeSchemaErrors(errors, wording) {
+  return errors.flatMap((e) => describeSchemaError(e, wording));
+}
+function describeSchemaError(e, wording) {
   const at = e.instancePath;
-  const base = { ruleId: "schema", severity: "error", file };
-  const where = at === "" ? `the ${kind}` : `'${at.slice(1)}'`;
+  const base = { ruleId: wording.ruleId, severity: "error", file: wording.file, pointer: at };
+  const where = at === "" ? wording.subject : `'${at.slice(1)}'`;
+  const description = e.parentSchema?.description;
+  const explained = description ? `: ${description}` : "";
   switch (e.keyword) {
     case "if":
     case "oneOf":
     case "anyOf":
+    case "propertyNames":
       return [];
     case "additionalProperties": {
       const prop = String(e.params.additionalProperty);
@@ -43275,7 +43290,7 @@ function toDiagnostic(kind, file, e) {
         {
           ...base,
           message: `${where} has an unknown property '${prop}'`,
-          hint: `Remove '${prop}' or check its spelling against the ${kind} schema.`,
+          hint: `Remove '${prop}' or check its spelling against ${wording.schemaName}.`,
           pointer: at + toPointer(prop),
           on: "key"
         }
@@ -43283,61 +43298,41 @@ function toDiagnostic(kind, file, e) {
     }
     case "required": {
       const prop = String(e.params.missingProperty);
-      return [
-        { ...base, message: `${where} is missing the required property '${prop}'`, pointer: at, on: "key" }
-      ];
+      return [{ ...base, message: `${where} is missing the required property '${prop}'`, on: "key" }];
     }
     case "enum": {
       const allowed = e.params.allowedValues.map(String).join(", ");
-      return [{ ...base, message: `${where} must be one of: ${allowed}`, pointer: at }];
+      return [{ ...base, message: `${where} must be one of: ${allowed}` }];
     }
     case "const":
       return [
         {
           ...base,
-          message: `${where} must be ${JSON.stringify(e.params.allowedValue)}`,
-          pointer: at
+          message: `${where} must be ${JSON.stringify(e.params.allowedValue)}`
         }
       ];
-    case "pattern": {
-      const name = e.propertyName;
-      if (name !== void 0) {
-        const rule = e.parentSchema?.description;
+    case "pattern":
+      if (e.propertyName !== void 0) {
         return [
           {
             ...base,
-            message: `the name '${name}' in ${where} is not in the expected form${rule ? `: ${rule}` : ""}`,
-            pointer: at + toPointer(name),
+            message: `the name '${e.propertyName}' in ${where} is not in the expected form${explained}`,
+            pointer: at + toPointer(e.propertyName),
             on: "key"
           }
         ];
       }
-      const description = e.parentSchema?.description;
-      return [
-        {
-          ...base,
-          message: `${where} is not in the expected form${description ? `: ${description}` : ""}`,
-          pointer: at
-        }
-      ];
+      return [{ ...base, message: `${where} is not in the expected form${explained}` }];
+    case "type": {
+      const type2 = String(e.params.type).replace(",", " or ");
+      return [{ ...base, message: `${where} must be ${article(type2)}` }];
     }
-    case "type":
-      return [
-        { ...base, message: `${where} must be ${article(e.params.type)}`, pointer: at }
-      ];
-    case "propertyNames":
-      return [];
-    case "format":
-      return [
-        {
-          ...base,
-          message: `${where} is not a real date: ${JSON.stringify(e.data)}`,
-          hint: "Write YYYY-MM-DD (a day that exists) or an RFC 3339 date-time such as 2027-01-31T17:00:00Z.",
-          pointer: at
-        }
-      ];
+    case "format": {
+      const { message, hint } = wording.format(e.data);
+      return [{ ...base, message: `${where} ${message}`, hint }];
+    }
     default:
-      return [{ ...base, message: `${where} ${e.message ?? "is invalid"}`, pointer: at }];
+      return [{ ...base, message: `${where} ${e.message ?? "is invalid"}` }];
   }
 }
 function article(type2) {
