@@ -6,7 +6,9 @@ import { diffRevisions } from '../../src/diff/revisions.js';
 import { GitRepo } from '../helpers/git-repo.js';
 import { TEST_NOW } from '../helpers/policy-repo.js';
 
-type Doc = { path: string; data: any }; // eslint-disable-line @typescript-eslint/no-explicit-any
+// The generated documents are mutated freely by the random changes below: typed loosely on purpose.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Doc = { path: string; data: any };
 
 /** Random changes a pull request might make, each a function of the current documents. */
 const MUTATIONS: ((
