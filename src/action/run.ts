@@ -5,6 +5,7 @@ import { context } from '@actions/github';
 import { computeRequiredSignoff } from '../approvals/compute-signoff.js';
 import { evaluateSignoff } from '../approvals/evaluate-signoff.js';
 import { formatSignoffMarkdown } from '../approvals/format-signoff.js';
+import { relativize } from '../cli/validate-command.js';
 import { leashVersion } from '../cli/version.js';
 import { diffRevisions, readConfigAt } from '../diff/revisions.js';
 import { createGitHubClient } from '../github/client.js';
@@ -13,7 +14,7 @@ import { resolveMembership } from '../github/membership.js';
 import { readPullRequestFacts } from '../github/pull-request.js';
 import { setCommitStatus } from '../github/status.js';
 import { listRuleInfo } from '../lint/catalog.js';
-import type { Diagnostic, Severity } from '../model/diagnostic.js';
+import type { Severity } from '../model/diagnostic.js';
 import { BLAST_FORMATTERS, BLAST_RADIUS_MARKER } from '../report/blast.js';
 import { VALIDATE_FORMATTERS } from '../report/index.js';
 import { readPolicyDir } from '../source/files.js';
@@ -132,11 +133,7 @@ async function runOnPullRequest(settings: ActionSettings): Promise<void> {
 function validateHead(settings: ActionSettings, now: Date): number {
   const read = readPolicyDir(settings.path);
   const result = validatePolicyFiles(read, { now });
-  const prefix = relative(settings.workspace, settings.path);
-  const diagnostics: Diagnostic[] = result.diagnostics.map((d) => ({
-    ...d,
-    file: prefix ? `${prefix}/${d.file}` : d.file,
-  }));
+  const diagnostics = relativize(result.diagnostics, settings.path, settings.workspace);
   const report = { diagnostics, fileCount: read.files.length, documentCount: result.documents.length };
   const options = { rules: listRuleInfo(), toolVersion: leashVersion() };
   process.stdout.write(VALIDATE_FORMATTERS.github(report, options));

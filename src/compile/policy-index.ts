@@ -211,6 +211,15 @@ export function parseLeashDate(value: string): Date {
   return new Date(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T23:59:59.999Z` : value);
 }
 
+const DURATION = /^([1-9][0-9]{0,4})([hdw])$/;
+const UNIT_MS: Record<string, number> = { h: 3_600_000, d: 86_400_000, w: 7 * 86_400_000 };
+
+/** Parses a leash duration (90d, 12w, 24h) to milliseconds; undefined when it is not one. */
+export function parseDuration(value: string): number | undefined {
+  const m = DURATION.exec(value);
+  return m ? Number(m[1]) * UNIT_MS[m[2]!]! : undefined;
+}
+
 /** The earlier of two optional dates, as written. */
 export function earliest(a: string | undefined, b: string | undefined): string | undefined {
   if (a === undefined) return b;

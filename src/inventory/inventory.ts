@@ -1,6 +1,6 @@
 import type { EffectiveAgent, EffectiveModel, Permission } from '../compile/compile.js';
 import type { GrantSite, PolicyIndex } from '../compile/policy-index.js';
-import { parseLeashDate } from '../compile/policy-index.js';
+import { parseDuration, parseLeashDate } from '../compile/policy-index.js';
 import type { AgentDocument } from '../model/document.js';
 import type { AgentStatus, Mode } from '../model/modes.js';
 import { AGENT_STATUSES, isExecutingMode, rankMode } from '../model/modes.js';
@@ -178,8 +178,6 @@ export interface InventoryOptions {
 export const DEFAULT_SOON_DAYS = 14;
 
 const DAY_MS = 86_400_000;
-const DURATION = /^([1-9][0-9]{0,4})([hdw])$/;
-const UNIT_MS: Record<string, number> = { h: DAY_MS / 24, d: DAY_MS, w: 7 * DAY_MS };
 const LEAST_WRITING_MODE = rankMode('draft-only');
 const HIGH_RISKS: ReadonlySet<string> = new Set(['high', 'critical']);
 
@@ -356,12 +354,6 @@ function reviewState(
   // Suspended and revoked agents hold nothing, so there is no access to review (as review-overdue).
   const overdue = agent.status === 'active' && (!known || now.getTime() - reviewed > period);
   return { every, dueBy, overdue };
-}
-
-/** A leash duration (90d, 12w, 24h) in milliseconds; undefined when it is not one. */
-function parseDuration(value: string): number | undefined {
-  const m = DURATION.exec(value);
-  return m ? Number(m[1]) * UNIT_MS[m[2]!]! : undefined;
 }
 
 function expiringGrant(agent: string, site: GrantSite): ExpiringGrant {

@@ -1,16 +1,8 @@
-import { parseLeashDate } from '../../compile/policy-index.js';
+import { parseDuration, parseLeashDate } from '../../compile/policy-index.js';
 import { createRule } from '../rule.js';
 
-const DURATION = /^([1-9][0-9]{0,4})([hdw])$/;
 const HOUR_MS = 3_600_000;
-const UNIT_MS: Record<string, number> = { h: HOUR_MS, d: 24 * HOUR_MS, w: 7 * 24 * HOUR_MS };
 const DAY_MS = 24 * HOUR_MS;
-
-/** Parses a leash duration (90d, 12w, 24h) to milliseconds; undefined when it is not one. */
-function parseDuration(value: string): number | undefined {
-  const m = DURATION.exec(value);
-  return m ? Number(m[1]) * UNIT_MS[m[2]!]! : undefined;
-}
 
 export default createRule({
   id: 'review-overdue',

@@ -1,0 +1,32 @@
+import { createRequire as __leashRequire } from 'node:module';
+const require = __leashRequire(import.meta.url);
+import {
+  CONFIG_FILE,
+  POLICY_FOLDERS,
+  PolicyReadError,
+  SUBMODULE_HINT,
+  SYMLINK_HINT,
+  comparePaths,
+  decodeSource,
+  fileProblem,
+  isPolicyFileName,
+  readPolicyDir,
+  readPolicyFilesAt,
+  tooLarge
+} from "./chunk-7N5FENZK.js";
+import "./chunk-YJ3X6INZ.js";
+import "./chunk-HLVYP3Z5.js";
+export {
+  CONFIG_FILE,
+  POLICY_FOLDERS,
+  PolicyReadError,
+  SUBMODULE_HINT,
+  SYMLINK_HINT,
+  comparePaths,
+  decodeSource,
+  fileProblem,
+  isPolicyFileName,
+  readPolicyDir,
+  readPolicyFilesAt,
+  tooLarge
+};
