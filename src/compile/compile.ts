@@ -70,6 +70,11 @@ export interface CompileOptions {
   now: Date;
   /** Compile only these agents (by name); all when absent. */
   only?: ReadonlySet<string>;
+  /**
+   * Compile every agent's permissions as if it were active (its status is kept): what a
+   * suspended agent would hold again. Sync uses it to keep a suspended agent's identity.
+   */
+  asIfActive?: boolean;
 }
 
 /**
@@ -81,12 +86,17 @@ export interface CompileOptions {
 export function compileModel(index: PolicyIndex, options: CompileOptions): EffectiveModel {
   const agents = index.agents
     .filter((a) => !options.only || options.only.has(a.name))
-    .map((agent) => compileAgent(index, agent, options.now))
+    .map((agent) => compileAgent(index, agent, options.now, options.asIfActive === true))
     .sort((a, b) => cmp(a.name, b.name));
   return { formatVersion: 1, asOf: options.now.toISOString(), agents };
 }
 
-function compileAgent(index: PolicyIndex, agent: PolicyIndex['agents'][number], now: Date): EffectiveAgent {
+function compileAgent(
+  index: PolicyIndex,
+  agent: PolicyIndex['agents'][number],
+  now: Date,
+  asIfActive: boolean,
+): EffectiveAgent {
   const spec = agent.data.spec;
   const status = spec.status ?? 'active';
   const templates = [
@@ -106,7 +116,7 @@ function compileAgent(index: PolicyIndex, agent: PolicyIndex['agents'][number], 
     templates,
     permissions: [],
   };
-  if (status !== 'active') return base;
+  if (status !== 'active' && !asIfActive) return base;
   const nowMs = now.getTime();
   const byKey = new Map<string, Permission>();
   for (const site of index.grantSites(agent)) {

@@ -450,6 +450,24 @@ export interface System {
           };
         };
         /**
+         * How the system's sync target enforces this resource (see docs/sync.md); the target's defaults apply when absent.
+         */
+        enforce?: {
+          /**
+           * The target's object for the resource: a table (schema.table) for postgres, a resource ARN for aws-iam.
+           */
+          object?: string;
+          /**
+           * The target's column for each field, where a column is named differently from the field.
+           */
+          columns?: {
+            /**
+             * The column name.
+             */
+            [k: string]: string;
+          };
+        };
+        /**
          * The actions on the resource, by name.
          */
         actions: {
@@ -481,6 +499,17 @@ export interface System {
              * true when the action moves money or changes what a customer pays.
              */
             financial?: boolean;
+            /**
+             * How the system's sync target enforces this action; the target's defaults apply when absent.
+             */
+            enforce?: {
+              /**
+               * The target's permissions for the action: table privileges for postgres (SELECT, INSERT, UPDATE, DELETE, ...), IAM actions for aws-iam, entitlement (group) names for ldap and scim. An empty list enforces nothing.
+               *
+               * @maxItems 64
+               */
+              permissions?: string[];
+            };
           };
         };
       };
@@ -610,14 +639,7 @@ export interface Config {
        * A sync target.
        */
       [k: string]: {
-        /**
-         * The kind of target.
-         */
-        type: 'local' | 'postgres' | 'ldap' | 'scim' | 'aws-iam' | 'okta' | 'entra';
-        /**
-         * What the target is.
-         */
-        description?: string;
+        [k: string]: unknown;
       };
     };
     /**
