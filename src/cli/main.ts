@@ -5,6 +5,8 @@ import { leashVersion } from './version.js';
 import type { ApprovalsFlags } from './approvals-command.js';
 import type { DiffFlags } from './diff-command.js';
 import type { InventoryFlags } from './inventory-command.js';
+import type { ApplyFlags, PlanFlags, SyncFlags } from './sync-command.js';
+import type { AuthorizeFlags } from './authorize-command.js';
 
 /**
  * Runs the leash CLI and returns its exit code; never exits or reads process.argv itself.
@@ -118,6 +120,97 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo()): 
     .action(async (dir: string, opts: InventoryFlags) => {
       const { inventoryCommand } = await import('./inventory-command.js');
       exitCode = await inventoryCommand(dir, opts, io);
+    });
+
+  const collect = (value: string, previous: string[] = []) => [...previous, value];
+  const syncFormat = () =>
+    new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text');
+
+  program
+    .command('plan')
+    .description(
+      'Dry run of a sync: read every target and print the changes that would make it hold what the repository says (no writes). Exit 0 planned, 1 held back (guardrail, broken files), 2 a target could not be read.',
+    )
+    .argument('[dir]', 'the policy repository', '.')
+    .option('-o, --out <file>', 'save the plan (JSON, schemas/plan.schema.json) for leash apply')
+    .addOption(syncFormat())
+    .option('-t, --target <name>', 'only this target (repeatable)', collect)
+    .option('--now <time>', 'judge expiries as of this ISO 8601 time instead of now')
+    .option('--override-guardrails', 'let through removals the guardrails in leash.yaml would stop')
+    .exitOverride()
+    .action(async (dir: string, opts: PlanFlags) => {
+      const { planCommand } = await import('./sync-command.js');
+      exitCode = await planCommand(dir, opts, io);
+    });
+
+  program
+    .command('apply')
+    .description(
+      'Apply a saved plan (refusing any target whose state changed since it was made), or with no plan, plan and apply (as sync). Exit 0 applied, 1 held back, 2 a change failed or a target was unreachable.',
+    )
+    .argument('[plan]', 'a plan saved by leash plan --out')
+    .option('-C, --dir <dir>', 'the policy repository (for the targets and their settings)', '.')
+    .addOption(syncFormat())
+    .option('--now <time>', 'judge expiries as of this ISO 8601 time instead of now (without a plan)')
+    .exitOverride()
+    .action(async (plan: string | undefined, opts: ApplyFlags) => {
+      const { applyCommand } = await import('./sync-command.js');
+      exitCode = await applyCommand(plan, opts, io);
+    });
+
+  program
+    .command('sync')
+    .description(
+      'Make every target hold exactly what the repository says: plan and apply. Exit 0 in sync, 1 held back (guardrail, broken files), 2 a change failed or a target was unreachable.',
+    )
+    .argument('[dir]', 'the policy repository', '.')
+    .addOption(syncFormat())
+    .option('-t, --target <name>', 'only this target (repeatable)', collect)
+    .option('--now <time>', 'judge expiries as of this ISO 8601 time instead of now')
+    .option('--override-guardrails', 'let through removals the guardrails in leash.yaml would stop')
+    .exitOverride()
+    .action(async (dir: string, opts: SyncFlags) => {
+      const { syncCommand } = await import('./sync-command.js');
+      exitCode = await syncCommand(dir, opts, io);
+    });
+
+  program
+    .command('drift')
+    .description(
+      'Report what changed in the targets out of band: every difference between the repository and what the targets hold. Exit 0 none, 1 drift, 2 a target could not be read.',
+    )
+    .argument('[dir]', 'the policy repository', '.')
+    .addOption(syncFormat())
+    .option('-t, --target <name>', 'only this target (repeatable)', collect)
+    .option('--now <time>', 'judge expiries as of this ISO 8601 time instead of now')
+    .exitOverride()
+    .action(async (dir: string, opts: SyncFlags) => {
+      const { driftCommand } = await import('./sync-command.js');
+      exitCode = await driftCommand(dir, opts, io);
+    });
+
+  program
+    .command('authorize')
+    .description(
+      'Ask the local Cedar store whether an agent may do something now: allow, deny, needs-approval, escalate, recommend-only or draft-only, with the deciding grant. Exit 0 allow, 1 any other decision, 2 error.',
+    )
+    .requiredOption('--agent <name>', 'the agent')
+    .requiredOption('--system <name>', 'the system')
+    .requiredOption('--resource <name>', 'the resource')
+    .requiredOption('--action <name>', 'the action')
+    .option(
+      '--context <key=value>',
+      'a fact of the request, e.g. amount=42.50 currency=EUR (repeatable)',
+      collect,
+    )
+    .option('-C, --dir <dir>', 'the policy repository whose leash.yaml names the local store', '.')
+    .option('--target <name>', 'the local target to ask, when leash.yaml declares several')
+    .option('--at <time>', 'decide as of this ISO 8601 time instead of now')
+    .addOption(syncFormat())
+    .exitOverride()
+    .action(async (opts: AuthorizeFlags) => {
+      const { authorizeCommand } = await import('./authorize-command.js');
+      exitCode = await authorizeCommand(opts, io);
     });
 
   program

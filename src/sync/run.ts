@@ -1,0 +1,348 @@
+/**
+ * The effectful half of sync: read the policy repository, connect to each target, read its
+ * state, plan (pure, src/sync/plan.ts) and apply. Targets run in parallel and fail alone: a
+ * target that cannot be read is skipped (nothing pruned) and reported, the others go on.
+ */
+import { resolve } from 'node:path';
+import type { EffectiveModel } from '../compile/compile.js';
+import { compileModel } from '../compile/compile.js';
+import type { PolicyIndex } from '../compile/policy-index.js';
+import { locateModelSources } from '../compile/provenance.js';
+import type { Diagnostic } from '../model/diagnostic.js';
+import { readPolicyDir } from '../source/files.js';
+import { validatePolicyFiles } from '../validate.js';
+import type { ApplyOptions, ChangeResult } from './apply.js';
+import { applyChanges, describeError, withTimeout } from './apply.js';
+import type { HeldAgents } from './enforcement.js';
+import { buildDesiredInputs, declaredTargets, findHeldAgents } from './enforcement.js';
+import type { Guardrails, TargetPlan } from './plan.js';
+import { DEFAULT_GUARDRAILS, PLAN_FORMAT_VERSION, fingerprintState, planTarget } from './plan.js';
+import { loadAdapter } from './registry.js';
+import type { RetryPolicy } from './retry.js';
+import { DEFAULT_RETRY, withRetry } from './retry.js';
+import type { TargetAdapter, TargetConnection, TargetSettings, TargetType } from './types.js';
+
+/** The repository, read and judged, ready to be planned against targets. */
+export interface PreparedPolicy {
+  dir: string;
+  index: PolicyIndex;
+  diagnostics: Diagnostic[];
+  /** Every agent's reach (compiled as if active), with source lines. */
+  reach: EffectiveModel;
+  held: HeldAgents;
+  targets: Record<string, TargetSettings>;
+  guardrails: Guardrails;
+}
+
+/** Raised when the repository cannot be synced at all (leash.yaml is broken or missing). */
+export class SyncConfigError extends Error {
+  override name = 'SyncConfigError';
+}
+
+/** Reads and validates the repository and compiles what targets should hold. */
+export function preparePolicy(dir: string, now: Date): PreparedPolicy {
+  const root = resolve(dir);
+  const read = readPolicyDir(root);
+  const result = validatePolicyFiles(read, { now });
+  // A leash.yaml that loaded (passed its schema) names its targets, even if a lint rule objects.
+  const configErrors = result.diagnostics.filter((d) => d.severity === 'error' && d.file === 'leash.yaml');
+  if ((result.index.brokenNames.get('Config')?.size ?? 0) > 0) {
+    const first = configErrors[0];
+    const where = first?.range
+      ? `leash.yaml:${first.range.start.line}:${first.range.start.column}: `
+      : 'leash.yaml: ';
+    throw new SyncConfigError(
+      `${where}${first?.message ?? 'cannot be read'}; sync needs a valid leash.yaml to know its targets and guardrails`,
+    );
+  }
+  const reach = locateModelSources(compileModel(result.index, { now, asIfActive: true }), read.files);
+  const config = result.index.config?.data.spec;
+  return {
+    dir: root,
+    index: result.index,
+    diagnostics: result.diagnostics,
+    reach,
+    held: findHeldAgents(result.index, result.diagnostics),
+    targets: declaredTargets(result.index),
+    guardrails: {
+      maxRemovalPercent: config?.guardrails?.maxRemovalPercent ?? DEFAULT_GUARDRAILS.maxRemovalPercent,
+      allowEmptyTarget: config?.guardrails?.allowEmptyTarget ?? DEFAULT_GUARDRAILS.allowEmptyTarget,
+    },
+  };
+}
+
+/** A target that could not be planned: not read, not changed. */
+export interface TargetFailure {
+  name: string;
+  type: TargetType;
+  error: string;
+}
+
+/** The saved plan (schemas/plan.schema.json). */
+export interface SyncPlan {
+  formatVersion: typeof PLAN_FORMAT_VERSION;
+  /** The moment expiries were judged against. */
+  asOf: string;
+  /** Agents left exactly as they are in every target, and why. */
+  held: { agent: string; reason: string }[];
+  targets: TargetPlan[];
+  failed: TargetFailure[];
+}
+
+/** An open target, kept between planning and applying within one run. */
+export interface TargetSession {
+  name: string;
+  settings: TargetSettings;
+  adapter: TargetAdapter;
+  connection: TargetConnection;
+}
+
+export interface PlanOptions {
+  env: Readonly<Record<string, string | undefined>>;
+  /** Only these targets (by name); all when absent. */
+  only?: readonly string[];
+  overrideGuardrails?: boolean;
+  retry?: RetryPolicy;
+  signal?: AbortSignal;
+}
+
+/**
+ * Connects to every target, reads its state and plans it. The sessions stay open for apply;
+ * call closeSessions when done.
+ */
+export async function planSync(
+  prepared: PreparedPolicy,
+  options: PlanOptions,
+): Promise<{ plan: SyncPlan; sessions: Map<string, TargetSession> }> {
+  const names = Object.keys(prepared.targets)
+    .filter((n) => !options.only || options.only.includes(n))
+    .sort();
+  for (const name of options.only ?? []) {
+    if (!Object.hasOwn(prepared.targets, name))
+      throw new SyncConfigError(`leash.yaml declares no target ${name}`);
+  }
+  const adapters = new Map<string, TargetAdapter>();
+  const failed: TargetFailure[] = [];
+  for (const name of names) {
+    const type = prepared.targets[name]!.type;
+    if (adapters.has(type)) continue;
+    try {
+      adapters.set(type, await loadAdapter(type));
+    } catch (error) {
+      failed.push({ name, type, error: describeError(error) });
+    }
+  }
+  const inputs = buildDesiredInputs(prepared.index, {
+    reach: prepared.reach,
+    targets: prepared.targets,
+    adapters,
+    held: prepared.held,
+  });
+  const known = new Set([
+    ...prepared.index.agents.map((a) => a.name),
+    ...[...(prepared.index.brokenNames.get('Agent') ?? [])].filter((n) => n !== ''),
+  ]);
+  const sessions = new Map<string, TargetSession>();
+  const plans: TargetPlan[] = [];
+  await Promise.all(
+    names.map(async (name) => {
+      const settings = prepared.targets[name]!;
+      const adapter = adapters.get(settings.type);
+      if (!adapter) {
+        if (!failed.some((f) => f.name === name)) {
+          failed.push({
+            name,
+            type: settings.type,
+            error: `target type ${settings.type} could not be loaded`,
+          });
+        }
+        return;
+      }
+      let connection: TargetConnection | undefined;
+      try {
+        const desired = adapter.desired(inputs.get(name)!);
+        const timeoutMs = timeoutOf(settings);
+        connection = await withTimeout(
+          (signal) => adapter.connect({ name, settings, env: options.env, baseDir: prepared.dir, signal }),
+          timeoutMs,
+          options.signal,
+        );
+        const open = connection;
+        const { value: actual } = await withRetry(
+          () => withTimeout((signal) => open.read(signal), timeoutMs, options.signal),
+          options.retry ?? DEFAULT_RETRY,
+          options.signal,
+        );
+        plans.push(
+          planTarget({
+            name,
+            type: settings.type,
+            objectTypes: adapter.objectTypes,
+            desired,
+            actual,
+            guardrails: prepared.guardrails,
+            overrideGuardrails: options.overrideGuardrails === true,
+            diff: { held: prepared.held.names, known, protectUnknown: prepared.held.unknown },
+          }),
+        );
+        sessions.set(name, { name, settings, adapter, connection });
+      } catch (error) {
+        failed.push({
+          name,
+          type: settings.type,
+          error: `could not read its state, so nothing in it was changed: ${describeError(error)}`,
+        });
+        await connection?.close().catch(() => undefined);
+      }
+    }),
+  );
+  plans.sort((a, b) => cmp(a.name, b.name));
+  failed.sort((a, b) => cmp(a.name, b.name));
+  const held = [...prepared.held.names]
+    .sort()
+    .map((agent) => ({ agent, reason: prepared.held.reasons.get(agent) ?? '' }));
+  return {
+    plan: { formatVersion: PLAN_FORMAT_VERSION, asOf: prepared.reach.asOf, held, targets: plans, failed },
+    sessions,
+  };
+}
+
+/** How a target's apply went. */
+export interface TargetOutcome {
+  name: string;
+  type: TargetType;
+  status: 'applied' | 'unchanged' | 'partial' | 'blocked' | 'refused' | 'unreachable';
+  message?: string;
+  results: ChangeResult[];
+}
+
+export interface SyncOutcome {
+  targets: TargetOutcome[];
+  held: SyncPlan['held'];
+}
+
+export interface ApplySyncOptions extends Omit<ApplyOptions, 'timeoutMs' | 'onChange'> {
+  /** Re-read each target and refuse it when its state no longer matches the plan's fingerprint. */
+  verifyFingerprint: boolean;
+  onChange?: (target: string, result: ChangeResult, done: number, total: number) => void;
+}
+
+/** Applies a plan to the open sessions; targets in parallel, changes within a target in order. */
+export async function applySync(
+  plan: SyncPlan,
+  sessions: ReadonlyMap<string, TargetSession>,
+  options: ApplySyncOptions,
+): Promise<SyncOutcome> {
+  const outcomes: TargetOutcome[] = plan.failed.map((f) => ({
+    name: f.name,
+    type: f.type,
+    status: 'unreachable',
+    message: f.error,
+    results: [],
+  }));
+  await Promise.all(
+    plan.targets.map(async (target) => {
+      const session = sessions.get(target.name);
+      const base = { name: target.name, type: target.type, results: [] as ChangeResult[] };
+      if (!session) {
+        outcomes.push({ ...base, status: 'unreachable', message: 'no connection to the target' });
+        return;
+      }
+      if (session.settings.type !== target.type) {
+        outcomes.push({
+          ...base,
+          status: 'refused',
+          message: `the plan was made for a ${target.type} target, but leash.yaml now declares ${target.name} as ${session.settings.type}`,
+        });
+        return;
+      }
+      if (target.blocked) {
+        outcomes.push({ ...base, status: 'blocked', message: target.blocked.message });
+        return;
+      }
+      const timeoutMs = timeoutOf(session.settings);
+      if (options.verifyFingerprint) {
+        try {
+          const { value: actual } = await withRetry(
+            () => withTimeout((signal) => session.connection.read(signal), timeoutMs, options.signal),
+            options.retry ?? DEFAULT_RETRY,
+            options.signal,
+          );
+          if (fingerprintState(actual) !== target.stateFingerprint) {
+            outcomes.push({
+              ...base,
+              status: 'refused',
+              message: `the state of ${target.name} has changed since the plan was made; nothing was applied to it. Make a new plan (leash plan) or run leash sync`,
+            });
+            return;
+          }
+        } catch (error) {
+          outcomes.push({
+            ...base,
+            status: 'unreachable',
+            message: `could not read its state: ${describeError(error)}`,
+          });
+          return;
+        }
+      }
+      const results = await applyChanges(session.connection, target, session.adapter.objectTypes, {
+        ...(options.signal ? { signal: options.signal } : {}),
+        ...(options.retry ? { retry: options.retry } : {}),
+        timeoutMs,
+        onChange: (result, done, total) => options.onChange?.(target.name, result, done, total),
+      });
+      const failed = results.filter((r) => r.status !== 'applied').length;
+      outcomes.push({
+        ...base,
+        results,
+        status: results.length === 0 ? 'unchanged' : failed > 0 ? 'partial' : 'applied',
+        ...(failed > 0 ? { message: `${failed} of ${results.length} changes did not apply` } : {}),
+      });
+    }),
+  );
+  outcomes.sort((a, b) => cmp(a.name, b.name));
+  return { targets: outcomes, held: plan.held };
+}
+
+/** Connects to the targets a saved plan names, with the settings leash.yaml declares now. */
+export async function openSessions(
+  prepared: Pick<PreparedPolicy, 'dir' | 'targets'>,
+  names: readonly string[],
+  options: { env: Readonly<Record<string, string | undefined>>; signal?: AbortSignal },
+): Promise<{ sessions: Map<string, TargetSession>; failed: TargetFailure[] }> {
+  const sessions = new Map<string, TargetSession>();
+  const failed: TargetFailure[] = [];
+  await Promise.all(
+    names.map(async (name) => {
+      const settings = prepared.targets[name];
+      if (!settings) {
+        failed.push({ name, type: 'local', error: `leash.yaml no longer declares a target ${name}` });
+        return;
+      }
+      try {
+        const adapter = await loadAdapter(settings.type);
+        const connection = await withTimeout(
+          (signal) => adapter.connect({ name, settings, env: options.env, baseDir: prepared.dir, signal }),
+          timeoutOf(settings),
+          options.signal,
+        );
+        sessions.set(name, { name, settings, adapter, connection });
+      } catch (error) {
+        failed.push({ name, type: settings.type, error: `could not connect: ${describeError(error)}` });
+      }
+    }),
+  );
+  return { sessions, failed };
+}
+
+export async function closeSessions(sessions: ReadonlyMap<string, TargetSession>): Promise<void> {
+  await Promise.all([...sessions.values()].map((s) => s.connection.close().catch(() => undefined)));
+}
+
+function timeoutOf(settings: TargetSettings): number {
+  return Math.round((settings.timeoutSeconds ?? 30) * 1000);
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
