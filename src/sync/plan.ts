@@ -28,7 +28,7 @@ export interface TargetPlan {
   type: TargetType;
   /** sha256 of the actual state the plan was made against; apply refuses when it has changed. */
   stateFingerprint: string;
-  /** Deletes first (grants before identities), then updates, then creates (identities first). */
+  /** Identity updates (disabling) first, then deletes (grants before identities), other updates, creates (identities first). */
   changes: Change[];
   summary: {
     create: number;
