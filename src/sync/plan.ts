@@ -100,9 +100,14 @@ export function diffObjects(
   }
   const byTypeThenId = (direction: 1 | -1) => (a: Change, b: Change) =>
     direction * ((order.get(a.type) ?? 0) - (order.get(b.type) ?? 0)) || compare(a.id, b.id);
+  // Identities are disabled (or re-enabled) first: a suspended agent loses its login before
+  // anything else, so a run stopped half-way never leaves it able to log in with grants going.
+  const identity = new Set(objectTypes.filter((t) => t.class === 'identity').map((t) => t.name));
+  updates.sort(byTypeThenId(1));
   return [
+    ...updates.filter((c) => identity.has(c.type)),
     ...deletes.sort(byTypeThenId(-1)),
-    ...updates.sort(byTypeThenId(1)),
+    ...updates.filter((c) => !identity.has(c.type)),
     ...creates.sort(byTypeThenId(1)),
   ];
 }

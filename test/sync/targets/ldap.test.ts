@@ -217,10 +217,11 @@ describe('ldap target', () => {
     expect(await canBind('echo', 'pw-1')).toBe(true);
 
     const suspend = await converge(setup(), agent('suspended'));
+    // The entry is disabled first, before its memberships go (ADR 0006).
     expect(suspend.plan.changes.map((c) => `${c.op} ${c.type} ${c.id}`)).toEqual([
+      'update entry echo',
       'delete membership app.orders.read/echo',
       'delete group app.orders.read',
-      'update entry echo',
     ]);
     expect(suspend.results.every((r) => r.status === 'applied')).toBe(true);
     expect(await canBind('echo', 'pw-1')).toBe(false);
