@@ -24,7 +24,7 @@ ${spec}`;
 
 const TARGETS = `  targets:
     local: { type: local }
-    directory: { type: ldap }
+    directory: { type: ldap, url: 'ldap://127.0.0.1', bindDn: cn=leash, agentsDn: ou=agents, groupsDn: ou=groups }
 `;
 
 testRule(rule, {

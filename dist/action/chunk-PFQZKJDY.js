@@ -10833,7 +10833,7 @@ function validate40(data, { instancePath = "", parentData, parentDataProperty, r
 }
 validate40.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
 var System = validate43;
-var schema83 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "https://leash.dev/schemas/v1/system.schema.json", "title": "System", "description": "A system agents reach (CRM, ticketing, payments, ...): its resources, their data and how risky each action is.", "type": "object", "additionalProperties": false, "required": ["apiVersion", "kind", "metadata", "spec"], "properties": { "apiVersion": { "description": "Version of the leash file format.", "const": "leash/v1" }, "kind": { "description": "The kind of document.", "const": "System" }, "metadata": { "$ref": "common.schema.json#/$defs/metadata" }, "spec": { "description": "The system's resources and the sync target that enforces access to it.", "type": "object", "additionalProperties": false, "required": ["resources"], "properties": { "description": { "$ref": "common.schema.json#/$defs/text", "description": "What the system is." }, "owner": { "$ref": "common.schema.json#/$defs/name", "description": "The team that owns the system." }, "vendor": { "type": "string", "maxLength": 128, "description": "Who makes the system, e.g. Salesforce." }, "target": { "$ref": "common.schema.json#/$defs/name", "description": "The sync target (a key of leash.yaml spec.targets) that enforces access to this system." }, "resources": { "description": "The resources agents can reach in this system, by name.", "type": "object", "minProperties": 1, "maxProperties": 1024, "propertyNames": { "$ref": "common.schema.json#/$defs/key" }, "additionalProperties": { "description": "A resource: the data it holds and the actions on it.", "type": "object", "additionalProperties": false, "required": ["actions"], "properties": { "description": { "$ref": "common.schema.json#/$defs/text", "description": "What the resource is." }, "dataClasses": { "description": "Classes of data the resource holds (pii, payment, health, credentials, ...).", "type": "array", "uniqueItems": true, "items": { "$ref": "common.schema.json#/$defs/dataClass" } }, "fields": { "description": "The resource's fields, for field-level grants, with the data classes each holds.", "type": "object", "maxProperties": 1024, "propertyNames": { "$ref": "common.schema.json#/$defs/key" }, "additionalProperties": { "description": "A field.", "type": "object", "additionalProperties": false, "properties": { "description": { "$ref": "common.schema.json#/$defs/text", "description": "What the field holds." }, "dataClasses": { "description": "Classes of data the field holds.", "type": "array", "uniqueItems": true, "items": { "$ref": "common.schema.json#/$defs/dataClass" } } } } }, "actions": { "description": "The actions on the resource, by name.", "type": "object", "minProperties": 1, "maxProperties": 256, "propertyNames": { "$ref": "common.schema.json#/$defs/key" }, "additionalProperties": { "description": "An action and how risky it is.", "type": "object", "additionalProperties": false, "required": ["risk"], "properties": { "description": { "$ref": "common.schema.json#/$defs/text", "description": "What the action does." }, "risk": { "$ref": "common.schema.json#/$defs/risk", "description": "How much harm one wrong call can do." }, "effect": { "description": "Whether the action only reads or also changes state; write when absent.", "type": "string", "enum": ["read", "write"], "default": "write" }, "reversible": { "description": "false when the action cannot be undone (a payout, a sent e-mail, a deletion).", "type": "boolean", "default": true }, "external": { "description": "true when the action sends something outside the company (to a customer, a partner).", "type": "boolean", "default": false }, "financial": { "description": "true when the action moves money or changes what a customer pays.", "type": "boolean", "default": false } } } } } } } } } } };
+var schema83 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "https://leash.dev/schemas/v1/system.schema.json", "title": "System", "description": "A system agents reach (CRM, ticketing, payments, ...): its resources, their data and how risky each action is.", "type": "object", "additionalProperties": false, "required": ["apiVersion", "kind", "metadata", "spec"], "properties": { "apiVersion": { "description": "Version of the leash file format.", "const": "leash/v1" }, "kind": { "description": "The kind of document.", "const": "System" }, "metadata": { "$ref": "common.schema.json#/$defs/metadata" }, "spec": { "description": "The system's resources and the sync target that enforces access to it.", "type": "object", "additionalProperties": false, "required": ["resources"], "properties": { "description": { "$ref": "common.schema.json#/$defs/text", "description": "What the system is." }, "owner": { "$ref": "common.schema.json#/$defs/name", "description": "The team that owns the system." }, "vendor": { "type": "string", "maxLength": 128, "description": "Who makes the system, e.g. Salesforce." }, "target": { "$ref": "common.schema.json#/$defs/name", "description": "The sync target (a key of leash.yaml spec.targets) that enforces access to this system." }, "resources": { "description": "The resources agents can reach in this system, by name.", "type": "object", "minProperties": 1, "maxProperties": 1024, "propertyNames": { "$ref": "common.schema.json#/$defs/key" }, "additionalProperties": { "description": "A resource: the data it holds and the actions on it.", "type": "object", "additionalProperties": false, "required": ["actions"], "properties": { "description": { "$ref": "common.schema.json#/$defs/text", "description": "What the resource is." }, "dataClasses": { "description": "Classes of data the resource holds (pii, payment, health, credentials, ...).", "type": "array", "uniqueItems": true, "items": { "$ref": "common.schema.json#/$defs/dataClass" } }, "fields": { "description": "The resource's fields, for field-level grants, with the data classes each holds.", "type": "object", "maxProperties": 1024, "propertyNames": { "$ref": "common.schema.json#/$defs/key" }, "additionalProperties": { "description": "A field.", "type": "object", "additionalProperties": false, "properties": { "description": { "$ref": "common.schema.json#/$defs/text", "description": "What the field holds." }, "dataClasses": { "description": "Classes of data the field holds.", "type": "array", "uniqueItems": true, "items": { "$ref": "common.schema.json#/$defs/dataClass" } } } } }, "enforce": { "description": "How the system's sync target enforces this resource (see docs/sync.md); the target's defaults apply when absent.", "type": "object", "additionalProperties": false, "properties": { "object": { "description": "The target's object for the resource: a table (schema.table) for postgres, a resource ARN for aws-iam.", "type": "string", "minLength": 1, "maxLength": 512, "pattern": "^[^\\u0000-\\u001f\\u007f]+$" }, "columns": { "description": "The target's column for each field, where a column is named differently from the field.", "type": "object", "maxProperties": 1024, "propertyNames": { "$ref": "common.schema.json#/$defs/key" }, "additionalProperties": { "description": "The column name.", "type": "string", "minLength": 1, "maxLength": 63, "pattern": '^[^\\u0000-\\u001f\\u007f"]+$' } } } }, "actions": { "description": "The actions on the resource, by name.", "type": "object", "minProperties": 1, "maxProperties": 256, "propertyNames": { "$ref": "common.schema.json#/$defs/key" }, "additionalProperties": { "description": "An action and how risky it is.", "type": "object", "additionalProperties": false, "required": ["risk"], "properties": { "description": { "$ref": "common.schema.json#/$defs/text", "description": "What the action does." }, "risk": { "$ref": "common.schema.json#/$defs/risk", "description": "How much harm one wrong call can do." }, "effect": { "description": "Whether the action only reads or also changes state; write when absent.", "type": "string", "enum": ["read", "write"], "default": "write" }, "reversible": { "description": "false when the action cannot be undone (a payout, a sent e-mail, a deletion).", "type": "boolean", "default": true }, "external": { "description": "true when the action sends something outside the company (to a customer, a partner).", "type": "boolean", "default": false }, "financial": { "description": "true when the action moves money or changes what a customer pays.", "type": "boolean", "default": false }, "enforce": { "description": "How the system's sync target enforces this action; the target's defaults apply when absent.", "type": "object", "additionalProperties": false, "properties": { "permissions": { "description": "The target's permissions for the action: table privileges for postgres (SELECT, INSERT, UPDATE, DELETE, ...), IAM actions for aws-iam, entitlement (group) names for ldap and scim. An empty list enforces nothing.", "type": "array", "maxItems": 64, "uniqueItems": true, "items": { "type": "string", "minLength": 1, "maxLength": 128, "pattern": "^[A-Za-z0-9._:*-]+$", "description": "A permission." } } } } } } } } } } } } } };
 var schema93 = { "description": "A class of data held by a resource or field. Known classes: pii, payment, health, credentials, financial, confidential, internal, public; other lowercase names are allowed.", "type": "string", "pattern": "^[a-z][a-z0-9]*(-[a-z0-9]+)*$", "maxLength": 63 };
 function validate44(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
@@ -11017,6 +11017,9 @@ function validate44(data, { instancePath = "", parentData, parentDataProperty, r
   return errors === 0;
 }
 validate44.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
+var pattern40 = new RegExp("^[^\\u0000-\\u001f\\u007f]+$", "u");
+var pattern42 = new RegExp('^[^\\u0000-\\u001f\\u007f"]+$', "u");
+var pattern44 = new RegExp("^[A-Za-z0-9._:*-]+$", "u");
 function validate43(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   ;
   let vErrors = null;
@@ -11310,7 +11313,7 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
                   errors++;
                 }
                 for (const key4 in data9) {
-                  if (!(key4 === "description" || key4 === "dataClasses" || key4 === "fields" || key4 === "actions")) {
+                  if (!(key4 === "description" || key4 === "dataClasses" || key4 === "fields" || key4 === "enforce" || key4 === "actions")) {
                     const err26 = { instancePath: instancePath + "/spec/resources/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/spec/properties/resources/additionalProperties/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key4 }, message: "must NOT have additional properties", schema: false, parentSchema: schema83.properties.spec.properties.resources.additionalProperties, data: data9 };
                     if (vErrors === null) {
                       vErrors = [err26];
@@ -11577,32 +11580,34 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
                     errors++;
                   }
                 }
-                if (data9.actions !== void 0) {
-                  let data18 = data9.actions;
+                if (data9.enforce !== void 0) {
+                  let data18 = data9.enforce;
                   if (data18 && typeof data18 == "object" && !Array.isArray(data18)) {
-                    if (Object.keys(data18).length > 256) {
-                      const err49 = { instancePath: instancePath + "/spec/resources/" + key3.replace(/~/g, "~0").replace(/\//g, "~1") + "/actions", schemaPath: "#/properties/spec/properties/resources/additionalProperties/properties/actions/maxProperties", keyword: "maxProperties", params: { limit: 256 }, message: "must NOT have more than 256 properties", schema: 256, parentSchema: schema83.properties.spec.properties.resources.additionalProperties.properties.actions, data: data18 };
-                      if (vErrors === null) {
-                        vErrors = [err49];
-                      } else {
-                        vErrors.push(err49);
-                      }
-                      errors++;
-                    }
-                    if (Object.keys(data18).length < 1) {
-                      const err50 = { instancePath: instancePath + "/spec/resources/" + key3.replace(/~/g, "~0").replace(/\//g, "~1") + "/actions", schemaPath: "#/properties/spec/properties/resources/additionalProperties/properties/actions/minProperties", keyword: "minProperties", params: { limit: 1 }, message: "must NOT have fewer than 1 properties", schema: 1, parentSchema: schema83.properties.spec.properties.resources.additionalProperties.properties.actions, data: data18 };
-                      if (vErrors === null) {
-                        vErrors = [err50];
-                      } else {
-                        vErrors.push(err50);
-                      }
-                      errors++;
-                    }
                     for (const key8 in data18) {
-                      const _errs55 = errors;
-                      if (typeof key8 === "string") {
-                        if (func1(key8) > 128) {
-                          const err51 = { instancePath: instancePath + "/spec/resources/" + key3.replace(/~/g, "~0").replace(/\//g, "~1") + "/actions", schemaPath: "common.schema.json#/$defs/key/maxLength", keyword: "maxLength", params: { limit: 128 }, message: "must NOT have more than 128 characters", schema: 128, parentSchema: schema36, data: key8, propertyName: key8 };
+                      if (!(key8 === "object" || key8 === "columns")) {
+                        const err49 = { instancePath: instancePath + "/spec/resources/" + key3.replace(/~/g, "~0").replace(/\//g, "~1") + "/enforce", schemaPath: "#/properties/spec/properties/resources/additionalProperties/properties/enforce/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key8 }, message: "must NOT have additional properties", schema: false, parentSchema: schema83.properties.spec.properties.resources.additionalProperties.properties.enforce, data: data18 };
+                        if (vErrors === null) {
+                          vErrors = [err49];
+                        } else {
+                          vErrors.push(err49);
+                        }
+                        errors++;
+                      }
+                    }
+                    if (data18.object !== void 0) {
+                      let data19 = data18.object;
+                      if (typeof data19 === "string") {
+                        if (func1(data19) > 512) {
+                          const err50 = { instancePath: instancePath + "/spec/resources/" + key3.replace(/~/g, "~0").replace(/\//g, "~1") + "/enforce/object", schemaPath: "#/properties/spec/properties/resources/additionalProperties/properties/enforce/properties/object/maxLength", keyword: "maxLength", params: { limit: 512 }, message: "must NOT have more than 512 characters", schema: 512, parentSchema: schema83.properties.spec.properties.resources.additionalProperties.properties.enforce.properties.object, data: data19 };
+                          if (vErrors === null) {
+                            vErrors = [err50];
+                          } else {
+                            vErrors.push(err50);
+                          }
+                          errors++;
+                        }
+                        if (func1(data19) < 1) {
+                          const err51 = { instancePath: instancePath + "/spec/resources/" + key3.replace(/~/g, "~0").replace(/\//g, "~1") + "/enforce/object", schemaPath: "#/properties/spec/properties/resources/additionalProperties/properties/enforce/properties/object/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema83.properties.spec.properties.resources.additionalProperties.properties.enforce.properties.object, data: data19 };
                           if (vErrors === null) {
                             vErrors = [err51];
                           } else {
@@ -11610,8 +11615,8 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
                           }
                           errors++;
                         }
-                        if (!pattern5.test(key8)) {
-                          const err52 = { instancePath: instancePath + "/spec/resources/" + key3.replace(/~/g, "~0").replace(/\//g, "~1") + "/actions", schemaPath: "common.schema.json#/$defs/key/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z][A-Za-z0-9_.-]*$" }, message: 'must match pattern "^[A-Za-z][A-Za-z0-9_.-]*$"', schema: "^[A-Za-z][A-Za-z0-9_.-]*$", parentSchema: schema36, data: key8, propertyName: key8 };
+                        if (!pattern40.test(data19)) {
+                          const err52 = { instancePath: instancePath + "/spec/resources/" + key3.replace(/~/g, "~0").replace(/\//g, "~1") + "/enforce/object", schemaPath: "#/properties/spec/properties/resources/additionalProperties/properties/enforce/properties/object/pattern", keyword: "pattern", params: { pattern: "^[^\\u0000-\\u001f\\u007f]+$" }, message: 'must match pattern "^[^\\u0000-\\u001f\\u007f]+$"', schema: "^[^\\u0000-\\u001f\\u007f]+$", parentSchema: schema83.properties.spec.properties.resources.additionalProperties.properties.enforce.properties.object, data: data19 };
                           if (vErrors === null) {
                             vErrors = [err52];
                           } else {
@@ -11620,7 +11625,7 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
                           errors++;
                         }
                       } else {
-                        const err53 = { instancePath: instancePath + "/spec/resources/" + key3.replace(/~/g, "~0").replace(/\//g, "~1") + "/actions", schemaPath: "common.schema.json#/$defs/key/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema36.type, parentSchema: schema36, data: key8, propertyName: key8 };
+                        const err53 = { instancePath: instancePath + "/spec/resources/" + key3.replace(/~/g, "~0").replace(/\//g, "~1") + "/enforce/object", schemaPath: "#/properties/spec/properties/resources/additionalProperties/properties/enforce/properties/object/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema83.properties.spec.properties.resources.additionalProperties.properties.enforce.properties.object.type, parentSchema: schema83.properties.spec.properties.resources.additionalProperties.properties.enforce.properties.object, data: data19 };
                         if (vErrors === null) {
                           vErrors = [err53];
                         } else {
@@ -11628,54 +11633,52 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
                         }
                         errors++;
                       }
-                      var valid23 = _errs55 === errors;
-                      if (!valid23) {
-                        const err54 = { instancePath: instancePath + "/spec/resources/" + key3.replace(/~/g, "~0").replace(/\//g, "~1") + "/actions", schemaPath: "#/properties/spec/properties/resources/additionalProperties/properties/actions/propertyNames", keyword: "propertyNames", params: { propertyName: key8 }, message: "property name must be valid", schema: schema83.properties.spec.properties.resources.additionalProperties.properties.actions.propertyNames, parentSchema: schema83.properties.spec.properties.resources.additionalProperties.properties.actions, data: data18 };
-                        if (vErrors === null) {
-                          vErrors = [err54];
-                        } else {
-                          vErrors.push(err54);
-                        }
-                        errors++;
-                      }
                     }
-                    for (const key9 in data18) {
-                      let data19 = data18[key9];
-                      if (data19 && typeof data19 == "object" && !Array.isArray(data19)) {
-                        if (data19.risk === void 0) {
-                          const err55 = { instancePath: instancePath + "/spec/resources/" + key3.replace(/~/g, "~0").replace(/\//g, "~1") + "/actions/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/spec/properties/resources/additionalProperties/properties/actions/additionalProperties/required", keyword: "required", params: { missingProperty: "risk" }, message: "must have required property 'risk'", schema: schema83.properties.spec.properties.resources.additionalProperties.properties.actions.additionalProperties.required, parentSchema: schema83.properties.spec.properties.resources.additionalProperties.properties.actions.additionalProperties, data: data19 };
+                    if (data18.columns !== void 0) {
+                      let data20 = data18.columns;
+                      if (data20 && typeof data20 == "object" && !Array.isArray(data20)) {
+                        if (Object.keys(data20).length > 1024) {
+                          const err54 = { instancePath: instancePath + "/spec/resources/" + key3.replace(/~/g, "~0").replace(/\//g, "~1") + "/enforce/columns", schemaPath: "#/properties/spec/properties/resources/additionalProperties/properties/enforce/properties/columns/maxProperties", keyword: "maxProperties", params: { limit: 1024 }, message: "must NOT have more than 1024 properties", schema: 1024, parentSchema: schema83.properties.spec.properties.resources.additionalProperties.properties.enforce.properties.columns, data: data20 };
                           if (vErrors === null) {
-                            vErrors = [err55];
+                            vErrors = [err54];
                           } else {
-                            vErrors.push(err55);
+                            vErrors.push(err54);
                           }
                           errors++;
                         }
-                        for (const key10 in data19) {
-                          if (!(key10 === "description" || key10 === "risk" || key10 === "effect" || key10 === "reversible" || key10 === "external" || key10 === "financial")) {
-                            const err56 = { instancePath: instancePath + "/spec/resources/" + key3.replace(/~/g, "~0").replace(/\//g, "~1") + "/actions/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/spec/properties/resources/additionalProperties/properties/actions/additionalProperties/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key10 }, message: "must NOT have additional properties", schema: false, parentSchema: schema83.properties.spec.properties.resources.additionalProperties.properties.actions.additionalProperties, data: data19 };
-                            if (vErrors === null) {
-                              vErrors = [err56];
-                            } else {
-                              vErrors.push(err56);
-                            }
-                            errors++;
-                          }
-                        }
-                        if (data19.description !== void 0) {
-                          let data20 = data19.description;
-                          if (typeof data20 === "string") {
-                            if (func1(data20) > 4e3) {
-                              const err57 = { instancePath: instancePath + "/spec/resources/" + key3.replace(/~/g, "~0").replace(/\//g, "~1") + "/actions/" + key9.replace(/~/g, "~0").replace(/\//g, "~1") + "/description", schemaPath: "common.schema.json#/$defs/text/maxLength", keyword: "maxLength", params: { limit: 4e3 }, message: "must NOT have more than 4000 characters", schema: 4e3, parentSchema: schema35, data: data20 };
+                        for (const key9 in data20) {
+                          const _errs60 = errors;
+                          if (typeof key9 === "string") {
+                            if (func1(key9) > 128) {
+                              const err55 = { instancePath: instancePath + "/spec/resources/" + key3.replace(/~/g, "~0").replace(/\//g, "~1") + "/enforce/columns", schemaPath: "common.schema.json#/$defs/key/maxLength", keyword: "maxLength", params: { limit: 128 }, message: "must NOT have more than 128 characters", schema: 128, parentSchema: schema36, data: key9, propertyName: key9 };
                               if (vErrors === null) {
-                                vErrors = [err57];
+                                vErrors = [err55];
                               } else {
-                                vErrors.push(err57);
+                                vErrors.push(err55);
+                              }
+                              errors++;
+                            }
+                            if (!pattern5.test(key9)) {
+                              const err56 = { instancePath: instancePath + "/spec/resources/" + key3.replace(/~/g, "~0").replace(/\//g, "~1") + "/enforce/columns", schemaPath: "common.schema.json#/$defs/key/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z][A-Za-z0-9_.-]*$" }, message: 'must match pattern "^[A-Za-z][A-Za-z0-9_.-]*$"', schema: "^[A-Za-z][A-Za-z0-9_.-]*$", parentSchema: schema36, data: key9, propertyName: key9 };
+                              if (vErrors === null) {
+                                vErrors = [err56];
+                              } else {
+                                vErrors.push(err56);
                               }
                               errors++;
                             }
                           } else {
-                            const err58 = { instancePath: instancePath + "/spec/resources/" + key3.replace(/~/g, "~0").replace(/\//g, "~1") + "/actions/" + key9.replace(/~/g, "~0").replace(/\//g, "~1") + "/description", schemaPath: "common.schema.json#/$defs/text/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema35.type, parentSchema: schema35, data: data20 };
+                            const err57 = { instancePath: instancePath + "/spec/resources/" + key3.replace(/~/g, "~0").replace(/\//g, "~1") + "/enforce/columns", schemaPath: "common.schema.json#/$defs/key/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema36.type, parentSchema: schema36, data: key9, propertyName: key9 };
+                            if (vErrors === null) {
+                              vErrors = [err57];
+                            } else {
+                              vErrors.push(err57);
+                            }
+                            errors++;
+                          }
+                          var valid24 = _errs60 === errors;
+                          if (!valid24) {
+                            const err58 = { instancePath: instancePath + "/spec/resources/" + key3.replace(/~/g, "~0").replace(/\//g, "~1") + "/enforce/columns", schemaPath: "#/properties/spec/properties/resources/additionalProperties/properties/enforce/properties/columns/propertyNames", keyword: "propertyNames", params: { propertyName: key9 }, message: "property name must be valid", schema: schema83.properties.spec.properties.resources.additionalProperties.properties.enforce.properties.columns.propertyNames, parentSchema: schema83.properties.spec.properties.resources.additionalProperties.properties.enforce.properties.columns, data: data20 };
                             if (vErrors === null) {
                               vErrors = [err58];
                             } else {
@@ -11684,40 +11687,38 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
                             errors++;
                           }
                         }
-                        if (data19.risk !== void 0) {
-                          let data21 = data19.risk;
-                          if (typeof data21 !== "string") {
-                            const err59 = { instancePath: instancePath + "/spec/resources/" + key3.replace(/~/g, "~0").replace(/\//g, "~1") + "/actions/" + key9.replace(/~/g, "~0").replace(/\//g, "~1") + "/risk", schemaPath: "common.schema.json#/$defs/risk/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema79.type, parentSchema: schema79, data: data21 };
-                            if (vErrors === null) {
-                              vErrors = [err59];
-                            } else {
-                              vErrors.push(err59);
+                        for (const key10 in data20) {
+                          let data21 = data20[key10];
+                          if (typeof data21 === "string") {
+                            if (func1(data21) > 63) {
+                              const err59 = { instancePath: instancePath + "/spec/resources/" + key3.replace(/~/g, "~0").replace(/\//g, "~1") + "/enforce/columns/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/spec/properties/resources/additionalProperties/properties/enforce/properties/columns/additionalProperties/maxLength", keyword: "maxLength", params: { limit: 63 }, message: "must NOT have more than 63 characters", schema: 63, parentSchema: schema83.properties.spec.properties.resources.additionalProperties.properties.enforce.properties.columns.additionalProperties, data: data21 };
+                              if (vErrors === null) {
+                                vErrors = [err59];
+                              } else {
+                                vErrors.push(err59);
+                              }
+                              errors++;
                             }
-                            errors++;
-                          }
-                          if (!(data21 === "low" || data21 === "medium" || data21 === "high" || data21 === "critical")) {
-                            const err60 = { instancePath: instancePath + "/spec/resources/" + key3.replace(/~/g, "~0").replace(/\//g, "~1") + "/actions/" + key9.replace(/~/g, "~0").replace(/\//g, "~1") + "/risk", schemaPath: "common.schema.json#/$defs/risk/enum", keyword: "enum", params: { allowedValues: schema79.enum }, message: "must be equal to one of the allowed values", schema: schema79.enum, parentSchema: schema79, data: data21 };
-                            if (vErrors === null) {
-                              vErrors = [err60];
-                            } else {
-                              vErrors.push(err60);
+                            if (func1(data21) < 1) {
+                              const err60 = { instancePath: instancePath + "/spec/resources/" + key3.replace(/~/g, "~0").replace(/\//g, "~1") + "/enforce/columns/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/spec/properties/resources/additionalProperties/properties/enforce/properties/columns/additionalProperties/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema83.properties.spec.properties.resources.additionalProperties.properties.enforce.properties.columns.additionalProperties, data: data21 };
+                              if (vErrors === null) {
+                                vErrors = [err60];
+                              } else {
+                                vErrors.push(err60);
+                              }
+                              errors++;
                             }
-                            errors++;
-                          }
-                        }
-                        if (data19.effect !== void 0) {
-                          let data22 = data19.effect;
-                          if (typeof data22 !== "string") {
-                            const err61 = { instancePath: instancePath + "/spec/resources/" + key3.replace(/~/g, "~0").replace(/\//g, "~1") + "/actions/" + key9.replace(/~/g, "~0").replace(/\//g, "~1") + "/effect", schemaPath: "#/properties/spec/properties/resources/additionalProperties/properties/actions/additionalProperties/properties/effect/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema83.properties.spec.properties.resources.additionalProperties.properties.actions.additionalProperties.properties.effect.type, parentSchema: schema83.properties.spec.properties.resources.additionalProperties.properties.actions.additionalProperties.properties.effect, data: data22 };
-                            if (vErrors === null) {
-                              vErrors = [err61];
-                            } else {
-                              vErrors.push(err61);
+                            if (!pattern42.test(data21)) {
+                              const err61 = { instancePath: instancePath + "/spec/resources/" + key3.replace(/~/g, "~0").replace(/\//g, "~1") + "/enforce/columns/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/spec/properties/resources/additionalProperties/properties/enforce/properties/columns/additionalProperties/pattern", keyword: "pattern", params: { pattern: '^[^\\u0000-\\u001f\\u007f"]+$' }, message: 'must match pattern "^[^\\u0000-\\u001f\\u007f"]+$"', schema: '^[^\\u0000-\\u001f\\u007f"]+$', parentSchema: schema83.properties.spec.properties.resources.additionalProperties.properties.enforce.properties.columns.additionalProperties, data: data21 };
+                              if (vErrors === null) {
+                                vErrors = [err61];
+                              } else {
+                                vErrors.push(err61);
+                              }
+                              errors++;
                             }
-                            errors++;
-                          }
-                          if (!(data22 === "read" || data22 === "write")) {
-                            const err62 = { instancePath: instancePath + "/spec/resources/" + key3.replace(/~/g, "~0").replace(/\//g, "~1") + "/actions/" + key9.replace(/~/g, "~0").replace(/\//g, "~1") + "/effect", schemaPath: "#/properties/spec/properties/resources/additionalProperties/properties/actions/additionalProperties/properties/effect/enum", keyword: "enum", params: { allowedValues: schema83.properties.spec.properties.resources.additionalProperties.properties.actions.additionalProperties.properties.effect.enum }, message: "must be equal to one of the allowed values", schema: schema83.properties.spec.properties.resources.additionalProperties.properties.actions.additionalProperties.properties.effect.enum, parentSchema: schema83.properties.spec.properties.resources.additionalProperties.properties.actions.additionalProperties.properties.effect, data: data22 };
+                          } else {
+                            const err62 = { instancePath: instancePath + "/spec/resources/" + key3.replace(/~/g, "~0").replace(/\//g, "~1") + "/enforce/columns/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/spec/properties/resources/additionalProperties/properties/enforce/properties/columns/additionalProperties/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema83.properties.spec.properties.resources.additionalProperties.properties.enforce.properties.columns.additionalProperties.type, parentSchema: schema83.properties.spec.properties.resources.additionalProperties.properties.enforce.properties.columns.additionalProperties, data: data21 };
                             if (vErrors === null) {
                               vErrors = [err62];
                             } else {
@@ -11726,98 +11727,377 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
                             errors++;
                           }
                         }
-                        if (data19.reversible !== void 0) {
-                          let data23 = data19.reversible;
-                          if (typeof data23 !== "boolean") {
-                            const err63 = { instancePath: instancePath + "/spec/resources/" + key3.replace(/~/g, "~0").replace(/\//g, "~1") + "/actions/" + key9.replace(/~/g, "~0").replace(/\//g, "~1") + "/reversible", schemaPath: "#/properties/spec/properties/resources/additionalProperties/properties/actions/additionalProperties/properties/reversible/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema83.properties.spec.properties.resources.additionalProperties.properties.actions.additionalProperties.properties.reversible.type, parentSchema: schema83.properties.spec.properties.resources.additionalProperties.properties.actions.additionalProperties.properties.reversible, data: data23 };
-                            if (vErrors === null) {
-                              vErrors = [err63];
-                            } else {
-                              vErrors.push(err63);
-                            }
-                            errors++;
-                          }
-                        }
-                        if (data19.external !== void 0) {
-                          let data24 = data19.external;
-                          if (typeof data24 !== "boolean") {
-                            const err64 = { instancePath: instancePath + "/spec/resources/" + key3.replace(/~/g, "~0").replace(/\//g, "~1") + "/actions/" + key9.replace(/~/g, "~0").replace(/\//g, "~1") + "/external", schemaPath: "#/properties/spec/properties/resources/additionalProperties/properties/actions/additionalProperties/properties/external/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema83.properties.spec.properties.resources.additionalProperties.properties.actions.additionalProperties.properties.external.type, parentSchema: schema83.properties.spec.properties.resources.additionalProperties.properties.actions.additionalProperties.properties.external, data: data24 };
-                            if (vErrors === null) {
-                              vErrors = [err64];
-                            } else {
-                              vErrors.push(err64);
-                            }
-                            errors++;
-                          }
-                        }
-                        if (data19.financial !== void 0) {
-                          let data25 = data19.financial;
-                          if (typeof data25 !== "boolean") {
-                            const err65 = { instancePath: instancePath + "/spec/resources/" + key3.replace(/~/g, "~0").replace(/\//g, "~1") + "/actions/" + key9.replace(/~/g, "~0").replace(/\//g, "~1") + "/financial", schemaPath: "#/properties/spec/properties/resources/additionalProperties/properties/actions/additionalProperties/properties/financial/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema83.properties.spec.properties.resources.additionalProperties.properties.actions.additionalProperties.properties.financial.type, parentSchema: schema83.properties.spec.properties.resources.additionalProperties.properties.actions.additionalProperties.properties.financial, data: data25 };
-                            if (vErrors === null) {
-                              vErrors = [err65];
-                            } else {
-                              vErrors.push(err65);
-                            }
-                            errors++;
-                          }
-                        }
                       } else {
-                        const err66 = { instancePath: instancePath + "/spec/resources/" + key3.replace(/~/g, "~0").replace(/\//g, "~1") + "/actions/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/spec/properties/resources/additionalProperties/properties/actions/additionalProperties/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema83.properties.spec.properties.resources.additionalProperties.properties.actions.additionalProperties.type, parentSchema: schema83.properties.spec.properties.resources.additionalProperties.properties.actions.additionalProperties, data: data19 };
+                        const err63 = { instancePath: instancePath + "/spec/resources/" + key3.replace(/~/g, "~0").replace(/\//g, "~1") + "/enforce/columns", schemaPath: "#/properties/spec/properties/resources/additionalProperties/properties/enforce/properties/columns/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema83.properties.spec.properties.resources.additionalProperties.properties.enforce.properties.columns.type, parentSchema: schema83.properties.spec.properties.resources.additionalProperties.properties.enforce.properties.columns, data: data20 };
                         if (vErrors === null) {
-                          vErrors = [err66];
+                          vErrors = [err63];
                         } else {
-                          vErrors.push(err66);
+                          vErrors.push(err63);
                         }
                         errors++;
                       }
                     }
                   } else {
-                    const err67 = { instancePath: instancePath + "/spec/resources/" + key3.replace(/~/g, "~0").replace(/\//g, "~1") + "/actions", schemaPath: "#/properties/spec/properties/resources/additionalProperties/properties/actions/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema83.properties.spec.properties.resources.additionalProperties.properties.actions.type, parentSchema: schema83.properties.spec.properties.resources.additionalProperties.properties.actions, data: data18 };
+                    const err64 = { instancePath: instancePath + "/spec/resources/" + key3.replace(/~/g, "~0").replace(/\//g, "~1") + "/enforce", schemaPath: "#/properties/spec/properties/resources/additionalProperties/properties/enforce/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema83.properties.spec.properties.resources.additionalProperties.properties.enforce.type, parentSchema: schema83.properties.spec.properties.resources.additionalProperties.properties.enforce, data: data18 };
                     if (vErrors === null) {
-                      vErrors = [err67];
+                      vErrors = [err64];
                     } else {
-                      vErrors.push(err67);
+                      vErrors.push(err64);
+                    }
+                    errors++;
+                  }
+                }
+                if (data9.actions !== void 0) {
+                  let data22 = data9.actions;
+                  if (data22 && typeof data22 == "object" && !Array.isArray(data22)) {
+                    if (Object.keys(data22).length > 256) {
+                      const err65 = { instancePath: instancePath + "/spec/resources/" + key3.replace(/~/g, "~0").replace(/\//g, "~1") + "/actions", schemaPath: "#/properties/spec/properties/resources/additionalProperties/properties/actions/maxProperties", keyword: "maxProperties", params: { limit: 256 }, message: "must NOT have more than 256 properties", schema: 256, parentSchema: schema83.properties.spec.properties.resources.additionalProperties.properties.actions, data: data22 };
+                      if (vErrors === null) {
+                        vErrors = [err65];
+                      } else {
+                        vErrors.push(err65);
+                      }
+                      errors++;
+                    }
+                    if (Object.keys(data22).length < 1) {
+                      const err66 = { instancePath: instancePath + "/spec/resources/" + key3.replace(/~/g, "~0").replace(/\//g, "~1") + "/actions", schemaPath: "#/properties/spec/properties/resources/additionalProperties/properties/actions/minProperties", keyword: "minProperties", params: { limit: 1 }, message: "must NOT have fewer than 1 properties", schema: 1, parentSchema: schema83.properties.spec.properties.resources.additionalProperties.properties.actions, data: data22 };
+                      if (vErrors === null) {
+                        vErrors = [err66];
+                      } else {
+                        vErrors.push(err66);
+                      }
+                      errors++;
+                    }
+                    for (const key11 in data22) {
+                      const _errs68 = errors;
+                      if (typeof key11 === "string") {
+                        if (func1(key11) > 128) {
+                          const err67 = { instancePath: instancePath + "/spec/resources/" + key3.replace(/~/g, "~0").replace(/\//g, "~1") + "/actions", schemaPath: "common.schema.json#/$defs/key/maxLength", keyword: "maxLength", params: { limit: 128 }, message: "must NOT have more than 128 characters", schema: 128, parentSchema: schema36, data: key11, propertyName: key11 };
+                          if (vErrors === null) {
+                            vErrors = [err67];
+                          } else {
+                            vErrors.push(err67);
+                          }
+                          errors++;
+                        }
+                        if (!pattern5.test(key11)) {
+                          const err68 = { instancePath: instancePath + "/spec/resources/" + key3.replace(/~/g, "~0").replace(/\//g, "~1") + "/actions", schemaPath: "common.schema.json#/$defs/key/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z][A-Za-z0-9_.-]*$" }, message: 'must match pattern "^[A-Za-z][A-Za-z0-9_.-]*$"', schema: "^[A-Za-z][A-Za-z0-9_.-]*$", parentSchema: schema36, data: key11, propertyName: key11 };
+                          if (vErrors === null) {
+                            vErrors = [err68];
+                          } else {
+                            vErrors.push(err68);
+                          }
+                          errors++;
+                        }
+                      } else {
+                        const err69 = { instancePath: instancePath + "/spec/resources/" + key3.replace(/~/g, "~0").replace(/\//g, "~1") + "/actions", schemaPath: "common.schema.json#/$defs/key/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema36.type, parentSchema: schema36, data: key11, propertyName: key11 };
+                        if (vErrors === null) {
+                          vErrors = [err69];
+                        } else {
+                          vErrors.push(err69);
+                        }
+                        errors++;
+                      }
+                      var valid27 = _errs68 === errors;
+                      if (!valid27) {
+                        const err70 = { instancePath: instancePath + "/spec/resources/" + key3.replace(/~/g, "~0").replace(/\//g, "~1") + "/actions", schemaPath: "#/properties/spec/properties/resources/additionalProperties/properties/actions/propertyNames", keyword: "propertyNames", params: { propertyName: key11 }, message: "property name must be valid", schema: schema83.properties.spec.properties.resources.additionalProperties.properties.actions.propertyNames, parentSchema: schema83.properties.spec.properties.resources.additionalProperties.properties.actions, data: data22 };
+                        if (vErrors === null) {
+                          vErrors = [err70];
+                        } else {
+                          vErrors.push(err70);
+                        }
+                        errors++;
+                      }
+                    }
+                    for (const key12 in data22) {
+                      let data23 = data22[key12];
+                      if (data23 && typeof data23 == "object" && !Array.isArray(data23)) {
+                        if (data23.risk === void 0) {
+                          const err71 = { instancePath: instancePath + "/spec/resources/" + key3.replace(/~/g, "~0").replace(/\//g, "~1") + "/actions/" + key12.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/spec/properties/resources/additionalProperties/properties/actions/additionalProperties/required", keyword: "required", params: { missingProperty: "risk" }, message: "must have required property 'risk'", schema: schema83.properties.spec.properties.resources.additionalProperties.properties.actions.additionalProperties.required, parentSchema: schema83.properties.spec.properties.resources.additionalProperties.properties.actions.additionalProperties, data: data23 };
+                          if (vErrors === null) {
+                            vErrors = [err71];
+                          } else {
+                            vErrors.push(err71);
+                          }
+                          errors++;
+                        }
+                        for (const key13 in data23) {
+                          if (!(key13 === "description" || key13 === "risk" || key13 === "effect" || key13 === "reversible" || key13 === "external" || key13 === "financial" || key13 === "enforce")) {
+                            const err72 = { instancePath: instancePath + "/spec/resources/" + key3.replace(/~/g, "~0").replace(/\//g, "~1") + "/actions/" + key12.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/spec/properties/resources/additionalProperties/properties/actions/additionalProperties/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key13 }, message: "must NOT have additional properties", schema: false, parentSchema: schema83.properties.spec.properties.resources.additionalProperties.properties.actions.additionalProperties, data: data23 };
+                            if (vErrors === null) {
+                              vErrors = [err72];
+                            } else {
+                              vErrors.push(err72);
+                            }
+                            errors++;
+                          }
+                        }
+                        if (data23.description !== void 0) {
+                          let data24 = data23.description;
+                          if (typeof data24 === "string") {
+                            if (func1(data24) > 4e3) {
+                              const err73 = { instancePath: instancePath + "/spec/resources/" + key3.replace(/~/g, "~0").replace(/\//g, "~1") + "/actions/" + key12.replace(/~/g, "~0").replace(/\//g, "~1") + "/description", schemaPath: "common.schema.json#/$defs/text/maxLength", keyword: "maxLength", params: { limit: 4e3 }, message: "must NOT have more than 4000 characters", schema: 4e3, parentSchema: schema35, data: data24 };
+                              if (vErrors === null) {
+                                vErrors = [err73];
+                              } else {
+                                vErrors.push(err73);
+                              }
+                              errors++;
+                            }
+                          } else {
+                            const err74 = { instancePath: instancePath + "/spec/resources/" + key3.replace(/~/g, "~0").replace(/\//g, "~1") + "/actions/" + key12.replace(/~/g, "~0").replace(/\//g, "~1") + "/description", schemaPath: "common.schema.json#/$defs/text/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema35.type, parentSchema: schema35, data: data24 };
+                            if (vErrors === null) {
+                              vErrors = [err74];
+                            } else {
+                              vErrors.push(err74);
+                            }
+                            errors++;
+                          }
+                        }
+                        if (data23.risk !== void 0) {
+                          let data25 = data23.risk;
+                          if (typeof data25 !== "string") {
+                            const err75 = { instancePath: instancePath + "/spec/resources/" + key3.replace(/~/g, "~0").replace(/\//g, "~1") + "/actions/" + key12.replace(/~/g, "~0").replace(/\//g, "~1") + "/risk", schemaPath: "common.schema.json#/$defs/risk/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema79.type, parentSchema: schema79, data: data25 };
+                            if (vErrors === null) {
+                              vErrors = [err75];
+                            } else {
+                              vErrors.push(err75);
+                            }
+                            errors++;
+                          }
+                          if (!(data25 === "low" || data25 === "medium" || data25 === "high" || data25 === "critical")) {
+                            const err76 = { instancePath: instancePath + "/spec/resources/" + key3.replace(/~/g, "~0").replace(/\//g, "~1") + "/actions/" + key12.replace(/~/g, "~0").replace(/\//g, "~1") + "/risk", schemaPath: "common.schema.json#/$defs/risk/enum", keyword: "enum", params: { allowedValues: schema79.enum }, message: "must be equal to one of the allowed values", schema: schema79.enum, parentSchema: schema79, data: data25 };
+                            if (vErrors === null) {
+                              vErrors = [err76];
+                            } else {
+                              vErrors.push(err76);
+                            }
+                            errors++;
+                          }
+                        }
+                        if (data23.effect !== void 0) {
+                          let data26 = data23.effect;
+                          if (typeof data26 !== "string") {
+                            const err77 = { instancePath: instancePath + "/spec/resources/" + key3.replace(/~/g, "~0").replace(/\//g, "~1") + "/actions/" + key12.replace(/~/g, "~0").replace(/\//g, "~1") + "/effect", schemaPath: "#/properties/spec/properties/resources/additionalProperties/properties/actions/additionalProperties/properties/effect/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema83.properties.spec.properties.resources.additionalProperties.properties.actions.additionalProperties.properties.effect.type, parentSchema: schema83.properties.spec.properties.resources.additionalProperties.properties.actions.additionalProperties.properties.effect, data: data26 };
+                            if (vErrors === null) {
+                              vErrors = [err77];
+                            } else {
+                              vErrors.push(err77);
+                            }
+                            errors++;
+                          }
+                          if (!(data26 === "read" || data26 === "write")) {
+                            const err78 = { instancePath: instancePath + "/spec/resources/" + key3.replace(/~/g, "~0").replace(/\//g, "~1") + "/actions/" + key12.replace(/~/g, "~0").replace(/\//g, "~1") + "/effect", schemaPath: "#/properties/spec/properties/resources/additionalProperties/properties/actions/additionalProperties/properties/effect/enum", keyword: "enum", params: { allowedValues: schema83.properties.spec.properties.resources.additionalProperties.properties.actions.additionalProperties.properties.effect.enum }, message: "must be equal to one of the allowed values", schema: schema83.properties.spec.properties.resources.additionalProperties.properties.actions.additionalProperties.properties.effect.enum, parentSchema: schema83.properties.spec.properties.resources.additionalProperties.properties.actions.additionalProperties.properties.effect, data: data26 };
+                            if (vErrors === null) {
+                              vErrors = [err78];
+                            } else {
+                              vErrors.push(err78);
+                            }
+                            errors++;
+                          }
+                        }
+                        if (data23.reversible !== void 0) {
+                          let data27 = data23.reversible;
+                          if (typeof data27 !== "boolean") {
+                            const err79 = { instancePath: instancePath + "/spec/resources/" + key3.replace(/~/g, "~0").replace(/\//g, "~1") + "/actions/" + key12.replace(/~/g, "~0").replace(/\//g, "~1") + "/reversible", schemaPath: "#/properties/spec/properties/resources/additionalProperties/properties/actions/additionalProperties/properties/reversible/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema83.properties.spec.properties.resources.additionalProperties.properties.actions.additionalProperties.properties.reversible.type, parentSchema: schema83.properties.spec.properties.resources.additionalProperties.properties.actions.additionalProperties.properties.reversible, data: data27 };
+                            if (vErrors === null) {
+                              vErrors = [err79];
+                            } else {
+                              vErrors.push(err79);
+                            }
+                            errors++;
+                          }
+                        }
+                        if (data23.external !== void 0) {
+                          let data28 = data23.external;
+                          if (typeof data28 !== "boolean") {
+                            const err80 = { instancePath: instancePath + "/spec/resources/" + key3.replace(/~/g, "~0").replace(/\//g, "~1") + "/actions/" + key12.replace(/~/g, "~0").replace(/\//g, "~1") + "/external", schemaPath: "#/properties/spec/properties/resources/additionalProperties/properties/actions/additionalProperties/properties/external/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema83.properties.spec.properties.resources.additionalProperties.properties.actions.additionalProperties.properties.external.type, parentSchema: schema83.properties.spec.properties.resources.additionalProperties.properties.actions.additionalProperties.properties.external, data: data28 };
+                            if (vErrors === null) {
+                              vErrors = [err80];
+                            } else {
+                              vErrors.push(err80);
+                            }
+                            errors++;
+                          }
+                        }
+                        if (data23.financial !== void 0) {
+                          let data29 = data23.financial;
+                          if (typeof data29 !== "boolean") {
+                            const err81 = { instancePath: instancePath + "/spec/resources/" + key3.replace(/~/g, "~0").replace(/\//g, "~1") + "/actions/" + key12.replace(/~/g, "~0").replace(/\//g, "~1") + "/financial", schemaPath: "#/properties/spec/properties/resources/additionalProperties/properties/actions/additionalProperties/properties/financial/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema83.properties.spec.properties.resources.additionalProperties.properties.actions.additionalProperties.properties.financial.type, parentSchema: schema83.properties.spec.properties.resources.additionalProperties.properties.actions.additionalProperties.properties.financial, data: data29 };
+                            if (vErrors === null) {
+                              vErrors = [err81];
+                            } else {
+                              vErrors.push(err81);
+                            }
+                            errors++;
+                          }
+                        }
+                        if (data23.enforce !== void 0) {
+                          let data30 = data23.enforce;
+                          if (data30 && typeof data30 == "object" && !Array.isArray(data30)) {
+                            for (const key14 in data30) {
+                              if (!(key14 === "permissions")) {
+                                const err82 = { instancePath: instancePath + "/spec/resources/" + key3.replace(/~/g, "~0").replace(/\//g, "~1") + "/actions/" + key12.replace(/~/g, "~0").replace(/\//g, "~1") + "/enforce", schemaPath: "#/properties/spec/properties/resources/additionalProperties/properties/actions/additionalProperties/properties/enforce/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key14 }, message: "must NOT have additional properties", schema: false, parentSchema: schema83.properties.spec.properties.resources.additionalProperties.properties.actions.additionalProperties.properties.enforce, data: data30 };
+                                if (vErrors === null) {
+                                  vErrors = [err82];
+                                } else {
+                                  vErrors.push(err82);
+                                }
+                                errors++;
+                              }
+                            }
+                            if (data30.permissions !== void 0) {
+                              let data31 = data30.permissions;
+                              if (Array.isArray(data31)) {
+                                if (data31.length > 64) {
+                                  const err83 = { instancePath: instancePath + "/spec/resources/" + key3.replace(/~/g, "~0").replace(/\//g, "~1") + "/actions/" + key12.replace(/~/g, "~0").replace(/\//g, "~1") + "/enforce/permissions", schemaPath: "#/properties/spec/properties/resources/additionalProperties/properties/actions/additionalProperties/properties/enforce/properties/permissions/maxItems", keyword: "maxItems", params: { limit: 64 }, message: "must NOT have more than 64 items", schema: 64, parentSchema: schema83.properties.spec.properties.resources.additionalProperties.properties.actions.additionalProperties.properties.enforce.properties.permissions, data: data31 };
+                                  if (vErrors === null) {
+                                    vErrors = [err83];
+                                  } else {
+                                    vErrors.push(err83);
+                                  }
+                                  errors++;
+                                }
+                                const len2 = data31.length;
+                                for (let i4 = 0; i4 < len2; i4++) {
+                                  let data32 = data31[i4];
+                                  if (typeof data32 === "string") {
+                                    if (func1(data32) > 128) {
+                                      const err84 = { instancePath: instancePath + "/spec/resources/" + key3.replace(/~/g, "~0").replace(/\//g, "~1") + "/actions/" + key12.replace(/~/g, "~0").replace(/\//g, "~1") + "/enforce/permissions/" + i4, schemaPath: "#/properties/spec/properties/resources/additionalProperties/properties/actions/additionalProperties/properties/enforce/properties/permissions/items/maxLength", keyword: "maxLength", params: { limit: 128 }, message: "must NOT have more than 128 characters", schema: 128, parentSchema: schema83.properties.spec.properties.resources.additionalProperties.properties.actions.additionalProperties.properties.enforce.properties.permissions.items, data: data32 };
+                                      if (vErrors === null) {
+                                        vErrors = [err84];
+                                      } else {
+                                        vErrors.push(err84);
+                                      }
+                                      errors++;
+                                    }
+                                    if (func1(data32) < 1) {
+                                      const err85 = { instancePath: instancePath + "/spec/resources/" + key3.replace(/~/g, "~0").replace(/\//g, "~1") + "/actions/" + key12.replace(/~/g, "~0").replace(/\//g, "~1") + "/enforce/permissions/" + i4, schemaPath: "#/properties/spec/properties/resources/additionalProperties/properties/actions/additionalProperties/properties/enforce/properties/permissions/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema83.properties.spec.properties.resources.additionalProperties.properties.actions.additionalProperties.properties.enforce.properties.permissions.items, data: data32 };
+                                      if (vErrors === null) {
+                                        vErrors = [err85];
+                                      } else {
+                                        vErrors.push(err85);
+                                      }
+                                      errors++;
+                                    }
+                                    if (!pattern44.test(data32)) {
+                                      const err86 = { instancePath: instancePath + "/spec/resources/" + key3.replace(/~/g, "~0").replace(/\//g, "~1") + "/actions/" + key12.replace(/~/g, "~0").replace(/\//g, "~1") + "/enforce/permissions/" + i4, schemaPath: "#/properties/spec/properties/resources/additionalProperties/properties/actions/additionalProperties/properties/enforce/properties/permissions/items/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9._:*-]+$" }, message: 'must match pattern "^[A-Za-z0-9._:*-]+$"', schema: "^[A-Za-z0-9._:*-]+$", parentSchema: schema83.properties.spec.properties.resources.additionalProperties.properties.actions.additionalProperties.properties.enforce.properties.permissions.items, data: data32 };
+                                      if (vErrors === null) {
+                                        vErrors = [err86];
+                                      } else {
+                                        vErrors.push(err86);
+                                      }
+                                      errors++;
+                                    }
+                                  } else {
+                                    const err87 = { instancePath: instancePath + "/spec/resources/" + key3.replace(/~/g, "~0").replace(/\//g, "~1") + "/actions/" + key12.replace(/~/g, "~0").replace(/\//g, "~1") + "/enforce/permissions/" + i4, schemaPath: "#/properties/spec/properties/resources/additionalProperties/properties/actions/additionalProperties/properties/enforce/properties/permissions/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema83.properties.spec.properties.resources.additionalProperties.properties.actions.additionalProperties.properties.enforce.properties.permissions.items.type, parentSchema: schema83.properties.spec.properties.resources.additionalProperties.properties.actions.additionalProperties.properties.enforce.properties.permissions.items, data: data32 };
+                                    if (vErrors === null) {
+                                      vErrors = [err87];
+                                    } else {
+                                      vErrors.push(err87);
+                                    }
+                                    errors++;
+                                  }
+                                }
+                                let i5 = data31.length;
+                                let j2;
+                                if (i5 > 1) {
+                                  const indices0 = {};
+                                  for (; i5--; ) {
+                                    let item0 = data31[i5];
+                                    if (typeof item0 !== "string") {
+                                      continue;
+                                    }
+                                    if (typeof indices0[item0] == "number") {
+                                      j2 = indices0[item0];
+                                      const err88 = { instancePath: instancePath + "/spec/resources/" + key3.replace(/~/g, "~0").replace(/\//g, "~1") + "/actions/" + key12.replace(/~/g, "~0").replace(/\//g, "~1") + "/enforce/permissions", schemaPath: "#/properties/spec/properties/resources/additionalProperties/properties/actions/additionalProperties/properties/enforce/properties/permissions/uniqueItems", keyword: "uniqueItems", params: { i: i5, j: j2 }, message: "must NOT have duplicate items (items ## " + j2 + " and " + i5 + " are identical)", schema: true, parentSchema: schema83.properties.spec.properties.resources.additionalProperties.properties.actions.additionalProperties.properties.enforce.properties.permissions, data: data31 };
+                                      if (vErrors === null) {
+                                        vErrors = [err88];
+                                      } else {
+                                        vErrors.push(err88);
+                                      }
+                                      errors++;
+                                      break;
+                                    }
+                                    indices0[item0] = i5;
+                                  }
+                                }
+                              } else {
+                                const err89 = { instancePath: instancePath + "/spec/resources/" + key3.replace(/~/g, "~0").replace(/\//g, "~1") + "/actions/" + key12.replace(/~/g, "~0").replace(/\//g, "~1") + "/enforce/permissions", schemaPath: "#/properties/spec/properties/resources/additionalProperties/properties/actions/additionalProperties/properties/enforce/properties/permissions/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema83.properties.spec.properties.resources.additionalProperties.properties.actions.additionalProperties.properties.enforce.properties.permissions.type, parentSchema: schema83.properties.spec.properties.resources.additionalProperties.properties.actions.additionalProperties.properties.enforce.properties.permissions, data: data31 };
+                                if (vErrors === null) {
+                                  vErrors = [err89];
+                                } else {
+                                  vErrors.push(err89);
+                                }
+                                errors++;
+                              }
+                            }
+                          } else {
+                            const err90 = { instancePath: instancePath + "/spec/resources/" + key3.replace(/~/g, "~0").replace(/\//g, "~1") + "/actions/" + key12.replace(/~/g, "~0").replace(/\//g, "~1") + "/enforce", schemaPath: "#/properties/spec/properties/resources/additionalProperties/properties/actions/additionalProperties/properties/enforce/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema83.properties.spec.properties.resources.additionalProperties.properties.actions.additionalProperties.properties.enforce.type, parentSchema: schema83.properties.spec.properties.resources.additionalProperties.properties.actions.additionalProperties.properties.enforce, data: data30 };
+                            if (vErrors === null) {
+                              vErrors = [err90];
+                            } else {
+                              vErrors.push(err90);
+                            }
+                            errors++;
+                          }
+                        }
+                      } else {
+                        const err91 = { instancePath: instancePath + "/spec/resources/" + key3.replace(/~/g, "~0").replace(/\//g, "~1") + "/actions/" + key12.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/spec/properties/resources/additionalProperties/properties/actions/additionalProperties/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema83.properties.spec.properties.resources.additionalProperties.properties.actions.additionalProperties.type, parentSchema: schema83.properties.spec.properties.resources.additionalProperties.properties.actions.additionalProperties, data: data23 };
+                        if (vErrors === null) {
+                          vErrors = [err91];
+                        } else {
+                          vErrors.push(err91);
+                        }
+                        errors++;
+                      }
+                    }
+                  } else {
+                    const err92 = { instancePath: instancePath + "/spec/resources/" + key3.replace(/~/g, "~0").replace(/\//g, "~1") + "/actions", schemaPath: "#/properties/spec/properties/resources/additionalProperties/properties/actions/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema83.properties.spec.properties.resources.additionalProperties.properties.actions.type, parentSchema: schema83.properties.spec.properties.resources.additionalProperties.properties.actions, data: data22 };
+                    if (vErrors === null) {
+                      vErrors = [err92];
+                    } else {
+                      vErrors.push(err92);
                     }
                     errors++;
                   }
                 }
               } else {
-                const err68 = { instancePath: instancePath + "/spec/resources/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/spec/properties/resources/additionalProperties/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema83.properties.spec.properties.resources.additionalProperties.type, parentSchema: schema83.properties.spec.properties.resources.additionalProperties, data: data9 };
+                const err93 = { instancePath: instancePath + "/spec/resources/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/spec/properties/resources/additionalProperties/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema83.properties.spec.properties.resources.additionalProperties.type, parentSchema: schema83.properties.spec.properties.resources.additionalProperties, data: data9 };
                 if (vErrors === null) {
-                  vErrors = [err68];
+                  vErrors = [err93];
                 } else {
-                  vErrors.push(err68);
+                  vErrors.push(err93);
                 }
                 errors++;
               }
             }
           } else {
-            const err69 = { instancePath: instancePath + "/spec/resources", schemaPath: "#/properties/spec/properties/resources/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema83.properties.spec.properties.resources.type, parentSchema: schema83.properties.spec.properties.resources, data: data8 };
+            const err94 = { instancePath: instancePath + "/spec/resources", schemaPath: "#/properties/spec/properties/resources/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema83.properties.spec.properties.resources.type, parentSchema: schema83.properties.spec.properties.resources, data: data8 };
             if (vErrors === null) {
-              vErrors = [err69];
+              vErrors = [err94];
             } else {
-              vErrors.push(err69);
+              vErrors.push(err94);
             }
             errors++;
           }
         }
       } else {
-        const err70 = { instancePath: instancePath + "/spec", schemaPath: "#/properties/spec/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema83.properties.spec.type, parentSchema: schema83.properties.spec, data: data3 };
+        const err95 = { instancePath: instancePath + "/spec", schemaPath: "#/properties/spec/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema83.properties.spec.type, parentSchema: schema83.properties.spec, data: data3 };
         if (vErrors === null) {
-          vErrors = [err70];
+          vErrors = [err95];
         } else {
-          vErrors.push(err70);
+          vErrors.push(err95);
         }
         errors++;
       }
     }
   } else {
-    const err71 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema83.type, parentSchema: schema83, data };
+    const err96 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema83.type, parentSchema: schema83, data };
     if (vErrors === null) {
-      vErrors = [err71];
+      vErrors = [err96];
     } else {
-      vErrors.push(err71);
+      vErrors.push(err96);
     }
     errors++;
   }
@@ -11826,7 +12106,7 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
 }
 validate43.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
 var Config = validate46;
-var schema100 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "https://leash.dev/schemas/v1/config.schema.json", "title": "Config", "description": "leash.yaml: the repository's environments, approver groups and rules, sync targets, guardrails and lint settings.", "type": "object", "additionalProperties": false, "required": ["apiVersion", "kind", "metadata", "spec"], "properties": { "apiVersion": { "description": "Version of the leash file format.", "const": "leash/v1" }, "kind": { "description": "The kind of document.", "const": "Config" }, "metadata": { "$ref": "common.schema.json#/$defs/metadata" }, "spec": { "description": "Repository-wide settings.", "type": "object", "additionalProperties": false, "properties": { "environments": { "description": "The environments agents live in, by name. When absent, 'production' and 'prod' are production and every other name is not.", "type": "object", "propertyNames": { "$ref": "common.schema.json#/$defs/name" }, "additionalProperties": { "description": "An environment.", "type": "object", "additionalProperties": false, "required": ["production"], "properties": { "production": { "description": "Whether agents here touch real customers and real money.", "type": "boolean" }, "description": { "$ref": "common.schema.json#/$defs/text", "description": "What the environment is." } } } }, "approverGroups": { "description": "Named groups of people whose approval rules can require, by name.", "type": "object", "propertyNames": { "$ref": "common.schema.json#/$defs/name" }, "additionalProperties": { "description": "A group of approvers: GitHub users and teams.", "type": "object", "additionalProperties": false, "minProperties": 1, "properties": { "description": { "$ref": "common.schema.json#/$defs/text", "description": "Who the group is." }, "users": { "description": "GitHub logins.", "type": "array", "uniqueItems": true, "items": { "type": "string", "pattern": "^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$" } }, "teams": { "description": "GitHub teams as org/team-slug.", "type": "array", "uniqueItems": true, "items": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9][A-Za-z0-9_.-]*$" } } } } }, "github": { "description": "The GitHub organization the repository lives in. An agent's owner team is the approver group named like its owner when one exists, else the GitHub team <org>/<owner>.", "type": "object", "additionalProperties": false, "required": ["org"], "properties": { "org": { "description": "The organization's login, e.g. northwind-retail.", "type": "string", "pattern": "^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$" } } }, "approvals": { "description": "Rules that compute the sign-off a change needs from its blast radius. Always read from the base revision.", "type": "object", "additionalProperties": false, "properties": { "rules": { "description": "Each rule whose conditions match the change adds its requirements.", "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["name", "require"], "properties": { "name": { "$ref": "common.schema.json#/$defs/name", "description": "The rule's name." }, "description": { "$ref": "common.schema.json#/$defs/text", "description": "Why the rule exists." }, "when": { "$ref": "#/$defs/changeMatch", "description": "Facts of the change the rule matches; every change when absent." }, "require": { "$ref": "#/$defs/requirements" } } } }, "removalOnly": { "description": "The lighter sign-off for a change that only removes access; when absent, the matching rules apply.", "type": "object", "additionalProperties": false, "required": ["require"], "properties": { "require": { "$ref": "#/$defs/requirements" } } }, "governanceChange": { "description": "The sign-off for a change to leash.yaml, tiers or approver groups; when absent, the strictest rule's requirements apply.", "type": "object", "additionalProperties": false, "required": ["require"], "properties": { "require": { "$ref": "#/$defs/requirements" } } } } }, "targets": { "description": "The systems that enforce access, by name; Systems name one in spec.target. Secrets come from environment variables, never from this file.", "type": "object", "propertyNames": { "$ref": "common.schema.json#/$defs/name" }, "additionalProperties": { "description": "A sync target.", "type": "object", "required": ["type"], "properties": { "type": { "description": "The kind of target.", "type": "string", "enum": ["local", "postgres", "ldap", "scim", "aws-iam", "okta", "entra"] }, "description": { "$ref": "common.schema.json#/$defs/text", "description": "What the target is." } }, "if": { "properties": { "type": { "const": "local" } } }, "then": { "properties": { "type": true, "description": true, "path": { "description": "Where the local Cedar policy store keeps its state, relative to the repository.", "type": "string", "pattern": "^[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*$" } }, "additionalProperties": false }, "else": { "properties": { "type": true, "description": true }, "additionalProperties": false } } }, "guardrails": { "description": "Limits on what one sync may do.", "type": "object", "additionalProperties": false, "properties": { "maxRemovalPercent": { "description": "The largest share of managed grants one sync may remove, in percent.", "type": "number", "minimum": 0, "maximum": 100, "default": 25 }, "allowEmptyTarget": { "description": "Whether a sync may remove every managed grant from a target.", "type": "boolean", "default": false } } }, "lint": { "description": "Lint settings.", "type": "object", "additionalProperties": false, "properties": { "rules": { "description": "Severity per rule id: error, warning, info or off.", "type": "object", "propertyNames": { "$ref": "common.schema.json#/$defs/name" }, "additionalProperties": { "type": "string", "enum": ["error", "warning", "info", "off"], "description": "The severity: error, warning, info, or off to not run the rule." } }, "soonExpiringDays": { "description": "Grants expiring within this many days are reported as soon expiring.", "type": "integer", "minimum": 1, "maximum": 365, "default": 14 } } } } } }, "$defs": { "changeMatch": { "description": "Facts of the blast radius a rule matches; each listed fact must match, any listed value of a fact matches.", "type": "object", "additionalProperties": false, "minProperties": 1, "properties": { "risks": { "type": "array", "minItems": 1, "items": { "$ref": "common.schema.json#/$defs/risk" }, "description": "Action risks gained." }, "environments": { "type": "array", "minItems": 1, "items": { "$ref": "common.schema.json#/$defs/name" }, "description": "Environments of agents affected." }, "modes": { "type": "array", "minItems": 1, "items": { "$ref": "common.schema.json#/$defs/mode" }, "description": "Modes gained." }, "dataClasses": { "type": "array", "minItems": 1, "items": { "$ref": "common.schema.json#/$defs/dataClass" }, "description": "Data classes newly in reach." }, "systems": { "type": "array", "minItems": 1, "items": { "$ref": "common.schema.json#/$defs/name" }, "description": "Systems reached by a gain." }, "tiers": { "type": "array", "minItems": 1, "items": { "$ref": "common.schema.json#/$defs/name" }, "description": "Tiers of agents affected." }, "changes": { "type": "array", "minItems": 1, "description": "Kinds of change.", "items": { "type": "string", "enum": ["new-agent", "removed-agent", "gain", "loss", "widen", "narrow", "tier-move", "status-change", "irreversible", "external", "financial", "governance"] } } } }, "requirements": { "description": "Approvals required: each entry needs its count of distinct eligible approvers.", "type": "array", "minItems": 1, "items": { "description": "One requirement: approvals from an approver group, or from the owner team of the affected agents.", "tsType": "{ group: string; count: number } | { ownerTeam: true; count: number }", "if": { "type": "object", "required": ["ownerTeam"] }, "then": { "type": "object", "additionalProperties": false, "required": ["ownerTeam", "count"], "properties": { "ownerTeam": { "const": true, "description": "Approval from the owner team of every affected agent." }, "count": { "type": "integer", "minimum": 1, "maximum": 10, "description": "How many distinct eligible approvers." } } }, "else": { "type": "object", "additionalProperties": false, "required": ["group", "count"], "properties": { "group": { "$ref": "common.schema.json#/$defs/name", "description": "An approver group of spec.approverGroups." }, "count": { "type": "integer", "minimum": 1, "maximum": 10, "description": "How many distinct eligible approvers." } } } } } } };
+var schema101 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "https://leash.dev/schemas/v1/config.schema.json", "title": "Config", "description": "leash.yaml: the repository's environments, approver groups and rules, sync targets, guardrails and lint settings.", "type": "object", "additionalProperties": false, "required": ["apiVersion", "kind", "metadata", "spec"], "properties": { "apiVersion": { "description": "Version of the leash file format.", "const": "leash/v1" }, "kind": { "description": "The kind of document.", "const": "Config" }, "metadata": { "$ref": "common.schema.json#/$defs/metadata" }, "spec": { "description": "Repository-wide settings.", "type": "object", "additionalProperties": false, "properties": { "environments": { "description": "The environments agents live in, by name. When absent, 'production' and 'prod' are production and every other name is not.", "type": "object", "propertyNames": { "$ref": "common.schema.json#/$defs/name" }, "additionalProperties": { "description": "An environment.", "type": "object", "additionalProperties": false, "required": ["production"], "properties": { "production": { "description": "Whether agents here touch real customers and real money.", "type": "boolean" }, "description": { "$ref": "common.schema.json#/$defs/text", "description": "What the environment is." } } } }, "approverGroups": { "description": "Named groups of people whose approval rules can require, by name.", "type": "object", "propertyNames": { "$ref": "common.schema.json#/$defs/name" }, "additionalProperties": { "description": "A group of approvers: GitHub users and teams.", "type": "object", "additionalProperties": false, "minProperties": 1, "properties": { "description": { "$ref": "common.schema.json#/$defs/text", "description": "Who the group is." }, "users": { "description": "GitHub logins.", "type": "array", "uniqueItems": true, "items": { "type": "string", "pattern": "^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$" } }, "teams": { "description": "GitHub teams as org/team-slug.", "type": "array", "uniqueItems": true, "items": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9][A-Za-z0-9_.-]*$" } } } } }, "github": { "description": "The GitHub organization the repository lives in. An agent's owner team is the approver group named like its owner when one exists, else the GitHub team <org>/<owner>.", "type": "object", "additionalProperties": false, "required": ["org"], "properties": { "org": { "description": "The organization's login, e.g. northwind-retail.", "type": "string", "pattern": "^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$" } } }, "approvals": { "description": "Rules that compute the sign-off a change needs from its blast radius. Always read from the base revision.", "type": "object", "additionalProperties": false, "properties": { "rules": { "description": "Each rule whose conditions match the change adds its requirements.", "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["name", "require"], "properties": { "name": { "$ref": "common.schema.json#/$defs/name", "description": "The rule's name." }, "description": { "$ref": "common.schema.json#/$defs/text", "description": "Why the rule exists." }, "when": { "$ref": "#/$defs/changeMatch", "description": "Facts of the change the rule matches; every change when absent." }, "require": { "$ref": "#/$defs/requirements" } } } }, "removalOnly": { "description": "The lighter sign-off for a change that only removes access; when absent, the matching rules apply.", "type": "object", "additionalProperties": false, "required": ["require"], "properties": { "require": { "$ref": "#/$defs/requirements" } } }, "governanceChange": { "description": "The sign-off for a change to leash.yaml, tiers or approver groups; when absent, the strictest rule's requirements apply.", "type": "object", "additionalProperties": false, "required": ["require"], "properties": { "require": { "$ref": "#/$defs/requirements" } } } } }, "targets": { "description": "The systems that enforce access, by name; Systems name one in spec.target. Secrets come from environment variables, never from this file.", "type": "object", "propertyNames": { "$ref": "common.schema.json#/$defs/name" }, "additionalProperties": { "description": "A sync target.", "type": "object", "required": ["type"], "properties": { "type": { "description": "The kind of target.", "type": "string", "enum": ["local", "postgres", "ldap", "scim", "aws-iam", "okta", "entra"] }, "description": { "$ref": "common.schema.json#/$defs/text", "description": "What the target is." }, "timeoutSeconds": { "description": "How long one operation against the target may take before it counts as failed (and the kill switch's limit per target).", "type": "number", "exclusiveMinimum": 0, "maximum": 3600, "default": 30 } }, "allOf": [{ "if": { "properties": { "type": { "const": "local" } } }, "then": { "properties": { "type": true, "description": true, "timeoutSeconds": true, "path": { "description": "Where the local Cedar policy store keeps its state, relative to the folder holding leash.yaml.", "type": "string", "pattern": "^[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*$", "default": ".leash/state" } }, "additionalProperties": false } }, { "if": { "properties": { "type": { "const": "postgres" } } }, "then": { "required": ["database", "user"], "properties": { "type": true, "description": true, "timeoutSeconds": true, "host": { "description": "The PostgreSQL server's host.", "type": "string", "minLength": 1, "maxLength": 253, "pattern": "^[A-Za-z0-9.:\\[\\]-]+$" }, "port": { "description": "The PostgreSQL server's port.", "type": "integer", "minimum": 1, "maximum": 65535 }, "database": { "description": "The database whose tables agents reach.", "type": "string", "minLength": 1, "maxLength": 63 }, "user": { "description": "The role leash connects as; needs CREATEROLE and the grant option on the managed tables.", "type": "string", "minLength": 1, "maxLength": 63 }, "passwordEnv": { "description": "The environment variable holding the password of user.", "type": "string", "pattern": "^[A-Z_][A-Z0-9_]{0,127}$" }, "rolePrefix": { "description": "Prefix of the role leash creates for each agent.", "type": "string", "pattern": "^[a-z_][a-z0-9_]{0,15}$", "default": "agent_" } }, "additionalProperties": false } }, { "if": { "properties": { "type": { "const": "ldap" } } }, "then": { "required": ["url", "bindDn", "agentsDn", "groupsDn"], "properties": { "type": true, "description": true, "timeoutSeconds": true, "url": { "type": "string", "pattern": "^ldaps?://[^\\s]+$", "maxLength": 2048, "description": "The directory's URL, ldap:// or ldaps://." }, "bindDn": { "type": "string", "minLength": 3, "maxLength": 1024, "description": "The DN leash binds as." }, "passwordEnv": { "description": "The environment variable holding bindDn's password.", "type": "string", "pattern": "^[A-Z_][A-Z0-9_]{0,127}$" }, "agentsDn": { "type": "string", "minLength": 3, "maxLength": 1024, "description": "The container under which leash keeps an entry per agent." }, "groupsDn": { "type": "string", "minLength": 3, "maxLength": 1024, "description": "The container under which leash keeps a group per entitlement." } }, "additionalProperties": false } }, { "if": { "properties": { "type": { "const": "scim" } } }, "then": { "required": ["url"], "properties": { "type": true, "description": true, "timeoutSeconds": true, "url": { "type": "string", "pattern": "^https?://[^\\s]+$", "maxLength": 2048, "description": "The SCIM 2.0 service provider's base URL (the folder holding /Users and /Groups)." }, "tokenEnv": { "description": "The environment variable holding the bearer token.", "type": "string", "pattern": "^[A-Z_][A-Z0-9_]{0,127}$" } }, "additionalProperties": false } }, { "if": { "properties": { "type": { "const": "aws-iam" } } }, "then": { "required": ["trustedPrincipal"], "properties": { "type": true, "description": true, "timeoutSeconds": true, "region": { "description": "The AWS region the IAM client signs for.", "type": "string", "pattern": "^[a-z0-9-]{1,32}$", "default": "us-east-1" }, "endpoint": { "type": "string", "pattern": "^https?://[^\\s]+$", "maxLength": 2048, "description": "The IAM endpoint, when not AWS's own (a VPC endpoint, or moto in tests)." }, "accessKeyIdEnv": { "description": "The environment variable holding the access key id; the default credential chain when absent.", "type": "string", "pattern": "^[A-Z_][A-Z0-9_]{0,127}$" }, "secretAccessKeyEnv": { "description": "The environment variable holding the secret access key.", "type": "string", "pattern": "^[A-Z_][A-Z0-9_]{0,127}$" }, "path": { "description": "The IAM path under which leash keeps a role per agent.", "type": "string", "pattern": "^/([A-Za-z0-9+=,.@_-]+/)*$", "default": "/leash/" }, "trustedPrincipal": { "description": "The ARN allowed to assume the agents' roles (the agent platform's runtime role).", "type": "string", "pattern": "^arn:aws[a-z-]*:iam::[0-9]{12}:[A-Za-z0-9+=,.@_/-]+$" } }, "additionalProperties": false } }, { "if": { "properties": { "type": { "const": "okta" } } }, "then": { "properties": { "type": true, "description": true, "timeoutSeconds": true, "url": { "type": "string", "pattern": "^https://[^\\s]+$", "maxLength": 2048, "description": "The Okta org URL." }, "tokenEnv": { "description": "The environment variable holding the API token.", "type": "string", "pattern": "^[A-Z_][A-Z0-9_]{0,127}$" } }, "additionalProperties": false } }, { "if": { "properties": { "type": { "const": "entra" } } }, "then": { "properties": { "type": true, "description": true, "timeoutSeconds": true, "tenantId": { "description": "The Entra tenant id.", "type": "string", "maxLength": 64 }, "tokenEnv": { "description": "The environment variable holding the access token.", "type": "string", "pattern": "^[A-Z_][A-Z0-9_]{0,127}$" } }, "additionalProperties": false } }] } }, "guardrails": { "description": "Limits on what one sync may do.", "type": "object", "additionalProperties": false, "properties": { "maxRemovalPercent": { "description": "The largest share of managed grants one sync may remove, in percent.", "type": "number", "minimum": 0, "maximum": 100, "default": 25 }, "allowEmptyTarget": { "description": "Whether a sync may remove every managed grant from a target.", "type": "boolean", "default": false } } }, "lint": { "description": "Lint settings.", "type": "object", "additionalProperties": false, "properties": { "rules": { "description": "Severity per rule id: error, warning, info or off.", "type": "object", "propertyNames": { "$ref": "common.schema.json#/$defs/name" }, "additionalProperties": { "type": "string", "enum": ["error", "warning", "info", "off"], "description": "The severity: error, warning, info, or off to not run the rule." } }, "soonExpiringDays": { "description": "Grants expiring within this many days are reported as soon expiring.", "type": "integer", "minimum": 1, "maximum": 365, "default": 14 } } } } } }, "$defs": { "changeMatch": { "description": "Facts of the blast radius a rule matches; each listed fact must match, any listed value of a fact matches.", "type": "object", "additionalProperties": false, "minProperties": 1, "properties": { "risks": { "type": "array", "minItems": 1, "items": { "$ref": "common.schema.json#/$defs/risk" }, "description": "Action risks gained." }, "environments": { "type": "array", "minItems": 1, "items": { "$ref": "common.schema.json#/$defs/name" }, "description": "Environments of agents affected." }, "modes": { "type": "array", "minItems": 1, "items": { "$ref": "common.schema.json#/$defs/mode" }, "description": "Modes gained." }, "dataClasses": { "type": "array", "minItems": 1, "items": { "$ref": "common.schema.json#/$defs/dataClass" }, "description": "Data classes newly in reach." }, "systems": { "type": "array", "minItems": 1, "items": { "$ref": "common.schema.json#/$defs/name" }, "description": "Systems reached by a gain." }, "tiers": { "type": "array", "minItems": 1, "items": { "$ref": "common.schema.json#/$defs/name" }, "description": "Tiers of agents affected." }, "changes": { "type": "array", "minItems": 1, "description": "Kinds of change.", "items": { "type": "string", "enum": ["new-agent", "removed-agent", "gain", "loss", "widen", "narrow", "tier-move", "status-change", "irreversible", "external", "financial", "governance"] } } } }, "requirements": { "description": "Approvals required: each entry needs its count of distinct eligible approvers.", "type": "array", "minItems": 1, "items": { "description": "One requirement: approvals from an approver group, or from the owner team of the affected agents.", "tsType": "{ group: string; count: number } | { ownerTeam: true; count: number }", "if": { "type": "object", "required": ["ownerTeam"] }, "then": { "type": "object", "additionalProperties": false, "required": ["ownerTeam", "count"], "properties": { "ownerTeam": { "const": true, "description": "Approval from the owner team of every affected agent." }, "count": { "type": "integer", "minimum": 1, "maximum": 10, "description": "How many distinct eligible approvers." } } }, "else": { "type": "object", "additionalProperties": false, "required": ["group", "count"], "properties": { "group": { "$ref": "common.schema.json#/$defs/name", "description": "An approver group of spec.approverGroups." }, "count": { "type": "integer", "minimum": 1, "maximum": 10, "description": "How many distinct eligible approvers." } } } } } } };
 function validate47(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
@@ -12009,7 +12289,7 @@ function validate47(data, { instancePath = "", parentData, parentDataProperty, r
   return errors === 0;
 }
 validate47.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
-var schema111 = { "description": "Facts of the blast radius a rule matches; each listed fact must match, any listed value of a fact matches.", "type": "object", "additionalProperties": false, "minProperties": 1, "properties": { "risks": { "type": "array", "minItems": 1, "items": { "$ref": "common.schema.json#/$defs/risk" }, "description": "Action risks gained." }, "environments": { "type": "array", "minItems": 1, "items": { "$ref": "common.schema.json#/$defs/name" }, "description": "Environments of agents affected." }, "modes": { "type": "array", "minItems": 1, "items": { "$ref": "common.schema.json#/$defs/mode" }, "description": "Modes gained." }, "dataClasses": { "type": "array", "minItems": 1, "items": { "$ref": "common.schema.json#/$defs/dataClass" }, "description": "Data classes newly in reach." }, "systems": { "type": "array", "minItems": 1, "items": { "$ref": "common.schema.json#/$defs/name" }, "description": "Systems reached by a gain." }, "tiers": { "type": "array", "minItems": 1, "items": { "$ref": "common.schema.json#/$defs/name" }, "description": "Tiers of agents affected." }, "changes": { "type": "array", "minItems": 1, "description": "Kinds of change.", "items": { "type": "string", "enum": ["new-agent", "removed-agent", "gain", "loss", "widen", "narrow", "tier-move", "status-change", "irreversible", "external", "financial", "governance"] } } } };
+var schema112 = { "description": "Facts of the blast radius a rule matches; each listed fact must match, any listed value of a fact matches.", "type": "object", "additionalProperties": false, "minProperties": 1, "properties": { "risks": { "type": "array", "minItems": 1, "items": { "$ref": "common.schema.json#/$defs/risk" }, "description": "Action risks gained." }, "environments": { "type": "array", "minItems": 1, "items": { "$ref": "common.schema.json#/$defs/name" }, "description": "Environments of agents affected." }, "modes": { "type": "array", "minItems": 1, "items": { "$ref": "common.schema.json#/$defs/mode" }, "description": "Modes gained." }, "dataClasses": { "type": "array", "minItems": 1, "items": { "$ref": "common.schema.json#/$defs/dataClass" }, "description": "Data classes newly in reach." }, "systems": { "type": "array", "minItems": 1, "items": { "$ref": "common.schema.json#/$defs/name" }, "description": "Systems reached by a gain." }, "tiers": { "type": "array", "minItems": 1, "items": { "$ref": "common.schema.json#/$defs/name" }, "description": "Tiers of agents affected." }, "changes": { "type": "array", "minItems": 1, "description": "Kinds of change.", "items": { "type": "string", "enum": ["new-agent", "removed-agent", "gain", "loss", "widen", "narrow", "tier-move", "status-change", "irreversible", "external", "financial", "governance"] } } } };
 function validate49(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
@@ -12022,7 +12302,7 @@ function validate49(data, { instancePath = "", parentData, parentDataProperty, r
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (Object.keys(data).length < 1) {
-      const err0 = { instancePath, schemaPath: "#/minProperties", keyword: "minProperties", params: { limit: 1 }, message: "must NOT have fewer than 1 properties", schema: 1, parentSchema: schema111, data };
+      const err0 = { instancePath, schemaPath: "#/minProperties", keyword: "minProperties", params: { limit: 1 }, message: "must NOT have fewer than 1 properties", schema: 1, parentSchema: schema112, data };
       if (vErrors === null) {
         vErrors = [err0];
       } else {
@@ -12032,7 +12312,7 @@ function validate49(data, { instancePath = "", parentData, parentDataProperty, r
     }
     for (const key0 in data) {
       if (!(key0 === "risks" || key0 === "environments" || key0 === "modes" || key0 === "dataClasses" || key0 === "systems" || key0 === "tiers" || key0 === "changes")) {
-        const err1 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema111, data };
+        const err1 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema112, data };
         if (vErrors === null) {
           vErrors = [err1];
         } else {
@@ -12045,7 +12325,7 @@ function validate49(data, { instancePath = "", parentData, parentDataProperty, r
       let data0 = data.risks;
       if (Array.isArray(data0)) {
         if (data0.length < 1) {
-          const err2 = { instancePath: instancePath + "/risks", schemaPath: "#/properties/risks/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema111.properties.risks, data: data0 };
+          const err2 = { instancePath: instancePath + "/risks", schemaPath: "#/properties/risks/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema112.properties.risks, data: data0 };
           if (vErrors === null) {
             vErrors = [err2];
           } else {
@@ -12076,7 +12356,7 @@ function validate49(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err5 = { instancePath: instancePath + "/risks", schemaPath: "#/properties/risks/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema111.properties.risks.type, parentSchema: schema111.properties.risks, data: data0 };
+        const err5 = { instancePath: instancePath + "/risks", schemaPath: "#/properties/risks/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema112.properties.risks.type, parentSchema: schema112.properties.risks, data: data0 };
         if (vErrors === null) {
           vErrors = [err5];
         } else {
@@ -12089,7 +12369,7 @@ function validate49(data, { instancePath = "", parentData, parentDataProperty, r
       let data2 = data.environments;
       if (Array.isArray(data2)) {
         if (data2.length < 1) {
-          const err6 = { instancePath: instancePath + "/environments", schemaPath: "#/properties/environments/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema111.properties.environments, data: data2 };
+          const err6 = { instancePath: instancePath + "/environments", schemaPath: "#/properties/environments/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema112.properties.environments, data: data2 };
           if (vErrors === null) {
             vErrors = [err6];
           } else {
@@ -12130,7 +12410,7 @@ function validate49(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err10 = { instancePath: instancePath + "/environments", schemaPath: "#/properties/environments/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema111.properties.environments.type, parentSchema: schema111.properties.environments, data: data2 };
+        const err10 = { instancePath: instancePath + "/environments", schemaPath: "#/properties/environments/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema112.properties.environments.type, parentSchema: schema112.properties.environments, data: data2 };
         if (vErrors === null) {
           vErrors = [err10];
         } else {
@@ -12143,7 +12423,7 @@ function validate49(data, { instancePath = "", parentData, parentDataProperty, r
       let data4 = data.modes;
       if (Array.isArray(data4)) {
         if (data4.length < 1) {
-          const err11 = { instancePath: instancePath + "/modes", schemaPath: "#/properties/modes/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema111.properties.modes, data: data4 };
+          const err11 = { instancePath: instancePath + "/modes", schemaPath: "#/properties/modes/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema112.properties.modes, data: data4 };
           if (vErrors === null) {
             vErrors = [err11];
           } else {
@@ -12174,7 +12454,7 @@ function validate49(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err14 = { instancePath: instancePath + "/modes", schemaPath: "#/properties/modes/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema111.properties.modes.type, parentSchema: schema111.properties.modes, data: data4 };
+        const err14 = { instancePath: instancePath + "/modes", schemaPath: "#/properties/modes/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema112.properties.modes.type, parentSchema: schema112.properties.modes, data: data4 };
         if (vErrors === null) {
           vErrors = [err14];
         } else {
@@ -12187,7 +12467,7 @@ function validate49(data, { instancePath = "", parentData, parentDataProperty, r
       let data6 = data.dataClasses;
       if (Array.isArray(data6)) {
         if (data6.length < 1) {
-          const err15 = { instancePath: instancePath + "/dataClasses", schemaPath: "#/properties/dataClasses/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema111.properties.dataClasses, data: data6 };
+          const err15 = { instancePath: instancePath + "/dataClasses", schemaPath: "#/properties/dataClasses/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema112.properties.dataClasses, data: data6 };
           if (vErrors === null) {
             vErrors = [err15];
           } else {
@@ -12228,7 +12508,7 @@ function validate49(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err19 = { instancePath: instancePath + "/dataClasses", schemaPath: "#/properties/dataClasses/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema111.properties.dataClasses.type, parentSchema: schema111.properties.dataClasses, data: data6 };
+        const err19 = { instancePath: instancePath + "/dataClasses", schemaPath: "#/properties/dataClasses/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema112.properties.dataClasses.type, parentSchema: schema112.properties.dataClasses, data: data6 };
         if (vErrors === null) {
           vErrors = [err19];
         } else {
@@ -12241,7 +12521,7 @@ function validate49(data, { instancePath = "", parentData, parentDataProperty, r
       let data8 = data.systems;
       if (Array.isArray(data8)) {
         if (data8.length < 1) {
-          const err20 = { instancePath: instancePath + "/systems", schemaPath: "#/properties/systems/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema111.properties.systems, data: data8 };
+          const err20 = { instancePath: instancePath + "/systems", schemaPath: "#/properties/systems/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema112.properties.systems, data: data8 };
           if (vErrors === null) {
             vErrors = [err20];
           } else {
@@ -12282,7 +12562,7 @@ function validate49(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err24 = { instancePath: instancePath + "/systems", schemaPath: "#/properties/systems/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema111.properties.systems.type, parentSchema: schema111.properties.systems, data: data8 };
+        const err24 = { instancePath: instancePath + "/systems", schemaPath: "#/properties/systems/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema112.properties.systems.type, parentSchema: schema112.properties.systems, data: data8 };
         if (vErrors === null) {
           vErrors = [err24];
         } else {
@@ -12295,7 +12575,7 @@ function validate49(data, { instancePath = "", parentData, parentDataProperty, r
       let data10 = data.tiers;
       if (Array.isArray(data10)) {
         if (data10.length < 1) {
-          const err25 = { instancePath: instancePath + "/tiers", schemaPath: "#/properties/tiers/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema111.properties.tiers, data: data10 };
+          const err25 = { instancePath: instancePath + "/tiers", schemaPath: "#/properties/tiers/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema112.properties.tiers, data: data10 };
           if (vErrors === null) {
             vErrors = [err25];
           } else {
@@ -12336,7 +12616,7 @@ function validate49(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err29 = { instancePath: instancePath + "/tiers", schemaPath: "#/properties/tiers/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema111.properties.tiers.type, parentSchema: schema111.properties.tiers, data: data10 };
+        const err29 = { instancePath: instancePath + "/tiers", schemaPath: "#/properties/tiers/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema112.properties.tiers.type, parentSchema: schema112.properties.tiers, data: data10 };
         if (vErrors === null) {
           vErrors = [err29];
         } else {
@@ -12349,7 +12629,7 @@ function validate49(data, { instancePath = "", parentData, parentDataProperty, r
       let data12 = data.changes;
       if (Array.isArray(data12)) {
         if (data12.length < 1) {
-          const err30 = { instancePath: instancePath + "/changes", schemaPath: "#/properties/changes/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema111.properties.changes, data: data12 };
+          const err30 = { instancePath: instancePath + "/changes", schemaPath: "#/properties/changes/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema112.properties.changes, data: data12 };
           if (vErrors === null) {
             vErrors = [err30];
           } else {
@@ -12361,7 +12641,7 @@ function validate49(data, { instancePath = "", parentData, parentDataProperty, r
         for (let i6 = 0; i6 < len6; i6++) {
           let data13 = data12[i6];
           if (typeof data13 !== "string") {
-            const err31 = { instancePath: instancePath + "/changes/" + i6, schemaPath: "#/properties/changes/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema111.properties.changes.items.type, parentSchema: schema111.properties.changes.items, data: data13 };
+            const err31 = { instancePath: instancePath + "/changes/" + i6, schemaPath: "#/properties/changes/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema112.properties.changes.items.type, parentSchema: schema112.properties.changes.items, data: data13 };
             if (vErrors === null) {
               vErrors = [err31];
             } else {
@@ -12370,7 +12650,7 @@ function validate49(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
           if (!(data13 === "new-agent" || data13 === "removed-agent" || data13 === "gain" || data13 === "loss" || data13 === "widen" || data13 === "narrow" || data13 === "tier-move" || data13 === "status-change" || data13 === "irreversible" || data13 === "external" || data13 === "financial" || data13 === "governance")) {
-            const err32 = { instancePath: instancePath + "/changes/" + i6, schemaPath: "#/properties/changes/items/enum", keyword: "enum", params: { allowedValues: schema111.properties.changes.items.enum }, message: "must be equal to one of the allowed values", schema: schema111.properties.changes.items.enum, parentSchema: schema111.properties.changes.items, data: data13 };
+            const err32 = { instancePath: instancePath + "/changes/" + i6, schemaPath: "#/properties/changes/items/enum", keyword: "enum", params: { allowedValues: schema112.properties.changes.items.enum }, message: "must be equal to one of the allowed values", schema: schema112.properties.changes.items.enum, parentSchema: schema112.properties.changes.items, data: data13 };
             if (vErrors === null) {
               vErrors = [err32];
             } else {
@@ -12380,7 +12660,7 @@ function validate49(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err33 = { instancePath: instancePath + "/changes", schemaPath: "#/properties/changes/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema111.properties.changes.type, parentSchema: schema111.properties.changes, data: data12 };
+        const err33 = { instancePath: instancePath + "/changes", schemaPath: "#/properties/changes/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema112.properties.changes.type, parentSchema: schema112.properties.changes, data: data12 };
         if (vErrors === null) {
           vErrors = [err33];
         } else {
@@ -12390,7 +12670,7 @@ function validate49(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err34 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema111.type, parentSchema: schema111, data };
+    const err34 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema112.type, parentSchema: schema112, data };
     if (vErrors === null) {
       vErrors = [err34];
     } else {
@@ -12402,7 +12682,7 @@ function validate49(data, { instancePath = "", parentData, parentDataProperty, r
   return errors === 0;
 }
 validate49.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
-var schema118 = { "description": "Approvals required: each entry needs its count of distinct eligible approvers.", "type": "array", "minItems": 1, "items": { "description": "One requirement: approvals from an approver group, or from the owner team of the affected agents.", "tsType": "{ group: string; count: number } | { ownerTeam: true; count: number }", "if": { "type": "object", "required": ["ownerTeam"] }, "then": { "type": "object", "additionalProperties": false, "required": ["ownerTeam", "count"], "properties": { "ownerTeam": { "const": true, "description": "Approval from the owner team of every affected agent." }, "count": { "type": "integer", "minimum": 1, "maximum": 10, "description": "How many distinct eligible approvers." } } }, "else": { "type": "object", "additionalProperties": false, "required": ["group", "count"], "properties": { "group": { "$ref": "common.schema.json#/$defs/name", "description": "An approver group of spec.approverGroups." }, "count": { "type": "integer", "minimum": 1, "maximum": 10, "description": "How many distinct eligible approvers." } } } } };
+var schema119 = { "description": "Approvals required: each entry needs its count of distinct eligible approvers.", "type": "array", "minItems": 1, "items": { "description": "One requirement: approvals from an approver group, or from the owner team of the affected agents.", "tsType": "{ group: string; count: number } | { ownerTeam: true; count: number }", "if": { "type": "object", "required": ["ownerTeam"] }, "then": { "type": "object", "additionalProperties": false, "required": ["ownerTeam", "count"], "properties": { "ownerTeam": { "const": true, "description": "Approval from the owner team of every affected agent." }, "count": { "type": "integer", "minimum": 1, "maximum": 10, "description": "How many distinct eligible approvers." } } }, "else": { "type": "object", "additionalProperties": false, "required": ["group", "count"], "properties": { "group": { "$ref": "common.schema.json#/$defs/name", "description": "An approver group of spec.approverGroups." }, "count": { "type": "integer", "minimum": 1, "maximum": 10, "description": "How many distinct eligible approvers." } } } } };
 function validate51(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
@@ -12415,7 +12695,7 @@ function validate51(data, { instancePath = "", parentData, parentDataProperty, r
   }
   if (Array.isArray(data)) {
     if (data.length < 1) {
-      const err0 = { instancePath, schemaPath: "#/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema118, data };
+      const err0 = { instancePath, schemaPath: "#/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema119, data };
       if (vErrors === null) {
         vErrors = [err0];
       } else {
@@ -12465,7 +12745,7 @@ function validate51(data, { instancePath = "", parentData, parentDataProperty, r
         const _errs5 = errors;
         if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
           if (data0.ownerTeam === void 0) {
-            const err3 = { instancePath: instancePath + "/" + i0, schemaPath: "#/items/then/required", keyword: "required", params: { missingProperty: "ownerTeam" }, message: "must have required property 'ownerTeam'", schema: schema118.items.then.required, parentSchema: schema118.items.then, data: data0 };
+            const err3 = { instancePath: instancePath + "/" + i0, schemaPath: "#/items/then/required", keyword: "required", params: { missingProperty: "ownerTeam" }, message: "must have required property 'ownerTeam'", schema: schema119.items.then.required, parentSchema: schema119.items.then, data: data0 };
             if (vErrors === null) {
               vErrors = [err3];
             } else {
@@ -12474,7 +12754,7 @@ function validate51(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
           if (data0.count === void 0) {
-            const err4 = { instancePath: instancePath + "/" + i0, schemaPath: "#/items/then/required", keyword: "required", params: { missingProperty: "count" }, message: "must have required property 'count'", schema: schema118.items.then.required, parentSchema: schema118.items.then, data: data0 };
+            const err4 = { instancePath: instancePath + "/" + i0, schemaPath: "#/items/then/required", keyword: "required", params: { missingProperty: "count" }, message: "must have required property 'count'", schema: schema119.items.then.required, parentSchema: schema119.items.then, data: data0 };
             if (vErrors === null) {
               vErrors = [err4];
             } else {
@@ -12484,7 +12764,7 @@ function validate51(data, { instancePath = "", parentData, parentDataProperty, r
           }
           for (const key0 in data0) {
             if (!(key0 === "ownerTeam" || key0 === "count")) {
-              const err5 = { instancePath: instancePath + "/" + i0, schemaPath: "#/items/then/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema118.items.then, data: data0 };
+              const err5 = { instancePath: instancePath + "/" + i0, schemaPath: "#/items/then/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema119.items.then, data: data0 };
               if (vErrors === null) {
                 vErrors = [err5];
               } else {
@@ -12496,7 +12776,7 @@ function validate51(data, { instancePath = "", parentData, parentDataProperty, r
           if (data0.ownerTeam !== void 0) {
             let data1 = data0.ownerTeam;
             if (true !== data1) {
-              const err6 = { instancePath: instancePath + "/" + i0 + "/ownerTeam", schemaPath: "#/items/then/properties/ownerTeam/const", keyword: "const", params: { allowedValue: true }, message: "must be equal to constant", schema: true, parentSchema: schema118.items.then.properties.ownerTeam, data: data1 };
+              const err6 = { instancePath: instancePath + "/" + i0 + "/ownerTeam", schemaPath: "#/items/then/properties/ownerTeam/const", keyword: "const", params: { allowedValue: true }, message: "must be equal to constant", schema: true, parentSchema: schema119.items.then.properties.ownerTeam, data: data1 };
               if (vErrors === null) {
                 vErrors = [err6];
               } else {
@@ -12508,7 +12788,7 @@ function validate51(data, { instancePath = "", parentData, parentDataProperty, r
           if (data0.count !== void 0) {
             let data2 = data0.count;
             if (!(typeof data2 == "number" && (!(data2 % 1) && !isNaN(data2)) && isFinite(data2))) {
-              const err7 = { instancePath: instancePath + "/" + i0 + "/count", schemaPath: "#/items/then/properties/count/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema118.items.then.properties.count.type, parentSchema: schema118.items.then.properties.count, data: data2 };
+              const err7 = { instancePath: instancePath + "/" + i0 + "/count", schemaPath: "#/items/then/properties/count/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema119.items.then.properties.count.type, parentSchema: schema119.items.then.properties.count, data: data2 };
               if (vErrors === null) {
                 vErrors = [err7];
               } else {
@@ -12518,7 +12798,7 @@ function validate51(data, { instancePath = "", parentData, parentDataProperty, r
             }
             if (typeof data2 == "number" && isFinite(data2)) {
               if (data2 > 10 || isNaN(data2)) {
-                const err8 = { instancePath: instancePath + "/" + i0 + "/count", schemaPath: "#/items/then/properties/count/maximum", keyword: "maximum", params: { comparison: "<=", limit: 10 }, message: "must be <= 10", schema: 10, parentSchema: schema118.items.then.properties.count, data: data2 };
+                const err8 = { instancePath: instancePath + "/" + i0 + "/count", schemaPath: "#/items/then/properties/count/maximum", keyword: "maximum", params: { comparison: "<=", limit: 10 }, message: "must be <= 10", schema: 10, parentSchema: schema119.items.then.properties.count, data: data2 };
                 if (vErrors === null) {
                   vErrors = [err8];
                 } else {
@@ -12527,7 +12807,7 @@ function validate51(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
               if (data2 < 1 || isNaN(data2)) {
-                const err9 = { instancePath: instancePath + "/" + i0 + "/count", schemaPath: "#/items/then/properties/count/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema118.items.then.properties.count, data: data2 };
+                const err9 = { instancePath: instancePath + "/" + i0 + "/count", schemaPath: "#/items/then/properties/count/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema119.items.then.properties.count, data: data2 };
                 if (vErrors === null) {
                   vErrors = [err9];
                 } else {
@@ -12538,7 +12818,7 @@ function validate51(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
         } else {
-          const err10 = { instancePath: instancePath + "/" + i0, schemaPath: "#/items/then/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema118.items.then.type, parentSchema: schema118.items.then, data: data0 };
+          const err10 = { instancePath: instancePath + "/" + i0, schemaPath: "#/items/then/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema119.items.then.type, parentSchema: schema119.items.then, data: data0 };
           if (vErrors === null) {
             vErrors = [err10];
           } else {
@@ -12556,7 +12836,7 @@ function validate51(data, { instancePath = "", parentData, parentDataProperty, r
         const _errs11 = errors;
         if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
           if (data0.group === void 0) {
-            const err11 = { instancePath: instancePath + "/" + i0, schemaPath: "#/items/else/required", keyword: "required", params: { missingProperty: "group" }, message: "must have required property 'group'", schema: schema118.items.else.required, parentSchema: schema118.items.else, data: data0 };
+            const err11 = { instancePath: instancePath + "/" + i0, schemaPath: "#/items/else/required", keyword: "required", params: { missingProperty: "group" }, message: "must have required property 'group'", schema: schema119.items.else.required, parentSchema: schema119.items.else, data: data0 };
             if (vErrors === null) {
               vErrors = [err11];
             } else {
@@ -12565,7 +12845,7 @@ function validate51(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
           if (data0.count === void 0) {
-            const err12 = { instancePath: instancePath + "/" + i0, schemaPath: "#/items/else/required", keyword: "required", params: { missingProperty: "count" }, message: "must have required property 'count'", schema: schema118.items.else.required, parentSchema: schema118.items.else, data: data0 };
+            const err12 = { instancePath: instancePath + "/" + i0, schemaPath: "#/items/else/required", keyword: "required", params: { missingProperty: "count" }, message: "must have required property 'count'", schema: schema119.items.else.required, parentSchema: schema119.items.else, data: data0 };
             if (vErrors === null) {
               vErrors = [err12];
             } else {
@@ -12575,7 +12855,7 @@ function validate51(data, { instancePath = "", parentData, parentDataProperty, r
           }
           for (const key1 in data0) {
             if (!(key1 === "group" || key1 === "count")) {
-              const err13 = { instancePath: instancePath + "/" + i0, schemaPath: "#/items/else/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 }, message: "must NOT have additional properties", schema: false, parentSchema: schema118.items.else, data: data0 };
+              const err13 = { instancePath: instancePath + "/" + i0, schemaPath: "#/items/else/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 }, message: "must NOT have additional properties", schema: false, parentSchema: schema119.items.else, data: data0 };
               if (vErrors === null) {
                 vErrors = [err13];
               } else {
@@ -12618,7 +12898,7 @@ function validate51(data, { instancePath = "", parentData, parentDataProperty, r
           if (data0.count !== void 0) {
             let data4 = data0.count;
             if (!(typeof data4 == "number" && (!(data4 % 1) && !isNaN(data4)) && isFinite(data4))) {
-              const err17 = { instancePath: instancePath + "/" + i0 + "/count", schemaPath: "#/items/else/properties/count/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema118.items.else.properties.count.type, parentSchema: schema118.items.else.properties.count, data: data4 };
+              const err17 = { instancePath: instancePath + "/" + i0 + "/count", schemaPath: "#/items/else/properties/count/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema119.items.else.properties.count.type, parentSchema: schema119.items.else.properties.count, data: data4 };
               if (vErrors === null) {
                 vErrors = [err17];
               } else {
@@ -12628,7 +12908,7 @@ function validate51(data, { instancePath = "", parentData, parentDataProperty, r
             }
             if (typeof data4 == "number" && isFinite(data4)) {
               if (data4 > 10 || isNaN(data4)) {
-                const err18 = { instancePath: instancePath + "/" + i0 + "/count", schemaPath: "#/items/else/properties/count/maximum", keyword: "maximum", params: { comparison: "<=", limit: 10 }, message: "must be <= 10", schema: 10, parentSchema: schema118.items.else.properties.count, data: data4 };
+                const err18 = { instancePath: instancePath + "/" + i0 + "/count", schemaPath: "#/items/else/properties/count/maximum", keyword: "maximum", params: { comparison: "<=", limit: 10 }, message: "must be <= 10", schema: 10, parentSchema: schema119.items.else.properties.count, data: data4 };
                 if (vErrors === null) {
                   vErrors = [err18];
                 } else {
@@ -12637,7 +12917,7 @@ function validate51(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
               if (data4 < 1 || isNaN(data4)) {
-                const err19 = { instancePath: instancePath + "/" + i0 + "/count", schemaPath: "#/items/else/properties/count/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema118.items.else.properties.count, data: data4 };
+                const err19 = { instancePath: instancePath + "/" + i0 + "/count", schemaPath: "#/items/else/properties/count/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema119.items.else.properties.count, data: data4 };
                 if (vErrors === null) {
                   vErrors = [err19];
                 } else {
@@ -12648,7 +12928,7 @@ function validate51(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
         } else {
-          const err20 = { instancePath: instancePath + "/" + i0, schemaPath: "#/items/else/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema118.items.else.type, parentSchema: schema118.items.else, data: data0 };
+          const err20 = { instancePath: instancePath + "/" + i0, schemaPath: "#/items/else/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema119.items.else.type, parentSchema: schema119.items.else, data: data0 };
           if (vErrors === null) {
             vErrors = [err20];
           } else {
@@ -12666,7 +12946,7 @@ function validate51(data, { instancePath = "", parentData, parentDataProperty, r
         ifClause0 = "else";
       }
       if (!valid2) {
-        const err21 = { instancePath: instancePath + "/" + i0, schemaPath: "#/items/if", keyword: "if", params: { failingKeyword: ifClause0 }, message: 'must match "' + ifClause0 + '" schema', schema: schema118.items.if, parentSchema: schema118.items, data: data0 };
+        const err21 = { instancePath: instancePath + "/" + i0, schemaPath: "#/items/if", keyword: "if", params: { failingKeyword: ifClause0 }, message: 'must match "' + ifClause0 + '" schema', schema: schema119.items.if, parentSchema: schema119.items, data: data0 };
         if (vErrors === null) {
           vErrors = [err21];
         } else {
@@ -12676,7 +12956,7 @@ function validate51(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err22 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema118.type, parentSchema: schema118, data };
+    const err22 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema119.type, parentSchema: schema119, data };
     if (vErrors === null) {
       vErrors = [err22];
     } else {
@@ -12688,9 +12968,18 @@ function validate51(data, { instancePath = "", parentData, parentDataProperty, r
   return errors === 0;
 }
 validate51.evaluated = { "items": true, "dynamicProps": false, "dynamicItems": false };
-var pattern45 = new RegExp("^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$", "u");
-var pattern46 = new RegExp("^[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9][A-Za-z0-9_.-]*$", "u");
-var pattern55 = new RegExp("^[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*$", "u");
+var pattern49 = new RegExp("^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$", "u");
+var pattern50 = new RegExp("^[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9][A-Za-z0-9_.-]*$", "u");
+var pattern59 = new RegExp("^[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*$", "u");
+var pattern60 = new RegExp("^[A-Za-z0-9.:\\[\\]-]+$", "u");
+var pattern61 = new RegExp("^[A-Z_][A-Z0-9_]{0,127}$", "u");
+var pattern62 = new RegExp("^[a-z_][a-z0-9_]{0,15}$", "u");
+var pattern63 = new RegExp("^ldaps?://[^\\s]+$", "u");
+var pattern65 = new RegExp("^https?://[^\\s]+$", "u");
+var pattern67 = new RegExp("^[a-z0-9-]{1,32}$", "u");
+var pattern71 = new RegExp("^/([A-Za-z0-9+=,.@_-]+/)*$", "u");
+var pattern72 = new RegExp("^arn:aws[a-z-]*:iam::[0-9]{12}:[A-Za-z0-9+=,.@_/-]+$", "u");
+var pattern73 = new RegExp("^https://[^\\s]+$", "u");
 function validate46(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   ;
   let vErrors = null;
@@ -12704,7 +12993,7 @@ function validate46(data, { instancePath = "", parentData, parentDataProperty, r
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.apiVersion === void 0) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "apiVersion" }, message: "must have required property 'apiVersion'", schema: schema100.required, parentSchema: schema100, data };
+      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "apiVersion" }, message: "must have required property 'apiVersion'", schema: schema101.required, parentSchema: schema101, data };
       if (vErrors === null) {
         vErrors = [err0];
       } else {
@@ -12713,7 +13002,7 @@ function validate46(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.kind === void 0) {
-      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "kind" }, message: "must have required property 'kind'", schema: schema100.required, parentSchema: schema100, data };
+      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "kind" }, message: "must have required property 'kind'", schema: schema101.required, parentSchema: schema101, data };
       if (vErrors === null) {
         vErrors = [err1];
       } else {
@@ -12722,7 +13011,7 @@ function validate46(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.metadata === void 0) {
-      const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "metadata" }, message: "must have required property 'metadata'", schema: schema100.required, parentSchema: schema100, data };
+      const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "metadata" }, message: "must have required property 'metadata'", schema: schema101.required, parentSchema: schema101, data };
       if (vErrors === null) {
         vErrors = [err2];
       } else {
@@ -12731,7 +13020,7 @@ function validate46(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.spec === void 0) {
-      const err3 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "spec" }, message: "must have required property 'spec'", schema: schema100.required, parentSchema: schema100, data };
+      const err3 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "spec" }, message: "must have required property 'spec'", schema: schema101.required, parentSchema: schema101, data };
       if (vErrors === null) {
         vErrors = [err3];
       } else {
@@ -12741,7 +13030,7 @@ function validate46(data, { instancePath = "", parentData, parentDataProperty, r
     }
     for (const key0 in data) {
       if (!(key0 === "apiVersion" || key0 === "kind" || key0 === "metadata" || key0 === "spec")) {
-        const err4 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema100, data };
+        const err4 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema101, data };
         if (vErrors === null) {
           vErrors = [err4];
         } else {
@@ -12753,7 +13042,7 @@ function validate46(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.apiVersion !== void 0) {
       let data0 = data.apiVersion;
       if ("leash/v1" !== data0) {
-        const err5 = { instancePath: instancePath + "/apiVersion", schemaPath: "#/properties/apiVersion/const", keyword: "const", params: { allowedValue: "leash/v1" }, message: "must be equal to constant", schema: "leash/v1", parentSchema: schema100.properties.apiVersion, data: data0 };
+        const err5 = { instancePath: instancePath + "/apiVersion", schemaPath: "#/properties/apiVersion/const", keyword: "const", params: { allowedValue: "leash/v1" }, message: "must be equal to constant", schema: "leash/v1", parentSchema: schema101.properties.apiVersion, data: data0 };
         if (vErrors === null) {
           vErrors = [err5];
         } else {
@@ -12765,7 +13054,7 @@ function validate46(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.kind !== void 0) {
       let data1 = data.kind;
       if ("Config" !== data1) {
-        const err6 = { instancePath: instancePath + "/kind", schemaPath: "#/properties/kind/const", keyword: "const", params: { allowedValue: "Config" }, message: "must be equal to constant", schema: "Config", parentSchema: schema100.properties.kind, data: data1 };
+        const err6 = { instancePath: instancePath + "/kind", schemaPath: "#/properties/kind/const", keyword: "const", params: { allowedValue: "Config" }, message: "must be equal to constant", schema: "Config", parentSchema: schema101.properties.kind, data: data1 };
         if (vErrors === null) {
           vErrors = [err6];
         } else {
@@ -12785,7 +13074,7 @@ function validate46(data, { instancePath = "", parentData, parentDataProperty, r
       if (data3 && typeof data3 == "object" && !Array.isArray(data3)) {
         for (const key1 in data3) {
           if (!(key1 === "environments" || key1 === "approverGroups" || key1 === "github" || key1 === "approvals" || key1 === "targets" || key1 === "guardrails" || key1 === "lint")) {
-            const err7 = { instancePath: instancePath + "/spec", schemaPath: "#/properties/spec/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 }, message: "must NOT have additional properties", schema: false, parentSchema: schema100.properties.spec, data: data3 };
+            const err7 = { instancePath: instancePath + "/spec", schemaPath: "#/properties/spec/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 }, message: "must NOT have additional properties", schema: false, parentSchema: schema101.properties.spec, data: data3 };
             if (vErrors === null) {
               vErrors = [err7];
             } else {
@@ -12829,7 +13118,7 @@ function validate46(data, { instancePath = "", parentData, parentDataProperty, r
               }
               var valid2 = _errs10 === errors;
               if (!valid2) {
-                const err11 = { instancePath: instancePath + "/spec/environments", schemaPath: "#/properties/spec/properties/environments/propertyNames", keyword: "propertyNames", params: { propertyName: key2 }, message: "property name must be valid", schema: schema100.properties.spec.properties.environments.propertyNames, parentSchema: schema100.properties.spec.properties.environments, data: data4 };
+                const err11 = { instancePath: instancePath + "/spec/environments", schemaPath: "#/properties/spec/properties/environments/propertyNames", keyword: "propertyNames", params: { propertyName: key2 }, message: "property name must be valid", schema: schema101.properties.spec.properties.environments.propertyNames, parentSchema: schema101.properties.spec.properties.environments, data: data4 };
                 if (vErrors === null) {
                   vErrors = [err11];
                 } else {
@@ -12842,7 +13131,7 @@ function validate46(data, { instancePath = "", parentData, parentDataProperty, r
               let data5 = data4[key3];
               if (data5 && typeof data5 == "object" && !Array.isArray(data5)) {
                 if (data5.production === void 0) {
-                  const err12 = { instancePath: instancePath + "/spec/environments/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/spec/properties/environments/additionalProperties/required", keyword: "required", params: { missingProperty: "production" }, message: "must have required property 'production'", schema: schema100.properties.spec.properties.environments.additionalProperties.required, parentSchema: schema100.properties.spec.properties.environments.additionalProperties, data: data5 };
+                  const err12 = { instancePath: instancePath + "/spec/environments/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/spec/properties/environments/additionalProperties/required", keyword: "required", params: { missingProperty: "production" }, message: "must have required property 'production'", schema: schema101.properties.spec.properties.environments.additionalProperties.required, parentSchema: schema101.properties.spec.properties.environments.additionalProperties, data: data5 };
                   if (vErrors === null) {
                     vErrors = [err12];
                   } else {
@@ -12852,7 +13141,7 @@ function validate46(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 for (const key4 in data5) {
                   if (!(key4 === "production" || key4 === "description")) {
-                    const err13 = { instancePath: instancePath + "/spec/environments/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/spec/properties/environments/additionalProperties/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key4 }, message: "must NOT have additional properties", schema: false, parentSchema: schema100.properties.spec.properties.environments.additionalProperties, data: data5 };
+                    const err13 = { instancePath: instancePath + "/spec/environments/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/spec/properties/environments/additionalProperties/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key4 }, message: "must NOT have additional properties", schema: false, parentSchema: schema101.properties.spec.properties.environments.additionalProperties, data: data5 };
                     if (vErrors === null) {
                       vErrors = [err13];
                     } else {
@@ -12864,7 +13153,7 @@ function validate46(data, { instancePath = "", parentData, parentDataProperty, r
                 if (data5.production !== void 0) {
                   let data6 = data5.production;
                   if (typeof data6 !== "boolean") {
-                    const err14 = { instancePath: instancePath + "/spec/environments/" + key3.replace(/~/g, "~0").replace(/\//g, "~1") + "/production", schemaPath: "#/properties/spec/properties/environments/additionalProperties/properties/production/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema100.properties.spec.properties.environments.additionalProperties.properties.production.type, parentSchema: schema100.properties.spec.properties.environments.additionalProperties.properties.production, data: data6 };
+                    const err14 = { instancePath: instancePath + "/spec/environments/" + key3.replace(/~/g, "~0").replace(/\//g, "~1") + "/production", schemaPath: "#/properties/spec/properties/environments/additionalProperties/properties/production/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema101.properties.spec.properties.environments.additionalProperties.properties.production.type, parentSchema: schema101.properties.spec.properties.environments.additionalProperties.properties.production, data: data6 };
                     if (vErrors === null) {
                       vErrors = [err14];
                     } else {
@@ -12896,7 +13185,7 @@ function validate46(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                 }
               } else {
-                const err17 = { instancePath: instancePath + "/spec/environments/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/spec/properties/environments/additionalProperties/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema100.properties.spec.properties.environments.additionalProperties.type, parentSchema: schema100.properties.spec.properties.environments.additionalProperties, data: data5 };
+                const err17 = { instancePath: instancePath + "/spec/environments/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/spec/properties/environments/additionalProperties/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema101.properties.spec.properties.environments.additionalProperties.type, parentSchema: schema101.properties.spec.properties.environments.additionalProperties, data: data5 };
                 if (vErrors === null) {
                   vErrors = [err17];
                 } else {
@@ -12906,7 +13195,7 @@ function validate46(data, { instancePath = "", parentData, parentDataProperty, r
               }
             }
           } else {
-            const err18 = { instancePath: instancePath + "/spec/environments", schemaPath: "#/properties/spec/properties/environments/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema100.properties.spec.properties.environments.type, parentSchema: schema100.properties.spec.properties.environments, data: data4 };
+            const err18 = { instancePath: instancePath + "/spec/environments", schemaPath: "#/properties/spec/properties/environments/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema101.properties.spec.properties.environments.type, parentSchema: schema101.properties.spec.properties.environments, data: data4 };
             if (vErrors === null) {
               vErrors = [err18];
             } else {
@@ -12950,7 +13239,7 @@ function validate46(data, { instancePath = "", parentData, parentDataProperty, r
               }
               var valid7 = _errs24 === errors;
               if (!valid7) {
-                const err22 = { instancePath: instancePath + "/spec/approverGroups", schemaPath: "#/properties/spec/properties/approverGroups/propertyNames", keyword: "propertyNames", params: { propertyName: key5 }, message: "property name must be valid", schema: schema100.properties.spec.properties.approverGroups.propertyNames, parentSchema: schema100.properties.spec.properties.approverGroups, data: data8 };
+                const err22 = { instancePath: instancePath + "/spec/approverGroups", schemaPath: "#/properties/spec/properties/approverGroups/propertyNames", keyword: "propertyNames", params: { propertyName: key5 }, message: "property name must be valid", schema: schema101.properties.spec.properties.approverGroups.propertyNames, parentSchema: schema101.properties.spec.properties.approverGroups, data: data8 };
                 if (vErrors === null) {
                   vErrors = [err22];
                 } else {
@@ -12963,7 +13252,7 @@ function validate46(data, { instancePath = "", parentData, parentDataProperty, r
               let data9 = data8[key6];
               if (data9 && typeof data9 == "object" && !Array.isArray(data9)) {
                 if (Object.keys(data9).length < 1) {
-                  const err23 = { instancePath: instancePath + "/spec/approverGroups/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/spec/properties/approverGroups/additionalProperties/minProperties", keyword: "minProperties", params: { limit: 1 }, message: "must NOT have fewer than 1 properties", schema: 1, parentSchema: schema100.properties.spec.properties.approverGroups.additionalProperties, data: data9 };
+                  const err23 = { instancePath: instancePath + "/spec/approverGroups/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/spec/properties/approverGroups/additionalProperties/minProperties", keyword: "minProperties", params: { limit: 1 }, message: "must NOT have fewer than 1 properties", schema: 1, parentSchema: schema101.properties.spec.properties.approverGroups.additionalProperties, data: data9 };
                   if (vErrors === null) {
                     vErrors = [err23];
                   } else {
@@ -12973,7 +13262,7 @@ function validate46(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 for (const key7 in data9) {
                   if (!(key7 === "description" || key7 === "users" || key7 === "teams")) {
-                    const err24 = { instancePath: instancePath + "/spec/approverGroups/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/spec/properties/approverGroups/additionalProperties/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key7 }, message: "must NOT have additional properties", schema: false, parentSchema: schema100.properties.spec.properties.approverGroups.additionalProperties, data: data9 };
+                    const err24 = { instancePath: instancePath + "/spec/approverGroups/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/spec/properties/approverGroups/additionalProperties/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key7 }, message: "must NOT have additional properties", schema: false, parentSchema: schema101.properties.spec.properties.approverGroups.additionalProperties, data: data9 };
                     if (vErrors === null) {
                       vErrors = [err24];
                     } else {
@@ -13011,8 +13300,8 @@ function validate46(data, { instancePath = "", parentData, parentDataProperty, r
                     for (let i0 = 0; i0 < len0; i0++) {
                       let data12 = data11[i0];
                       if (typeof data12 === "string") {
-                        if (!pattern45.test(data12)) {
-                          const err27 = { instancePath: instancePath + "/spec/approverGroups/" + key6.replace(/~/g, "~0").replace(/\//g, "~1") + "/users/" + i0, schemaPath: "#/properties/spec/properties/approverGroups/additionalProperties/properties/users/items/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$" }, message: 'must match pattern "^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$"', schema: "^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$", parentSchema: schema100.properties.spec.properties.approverGroups.additionalProperties.properties.users.items, data: data12 };
+                        if (!pattern49.test(data12)) {
+                          const err27 = { instancePath: instancePath + "/spec/approverGroups/" + key6.replace(/~/g, "~0").replace(/\//g, "~1") + "/users/" + i0, schemaPath: "#/properties/spec/properties/approverGroups/additionalProperties/properties/users/items/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$" }, message: 'must match pattern "^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$"', schema: "^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$", parentSchema: schema101.properties.spec.properties.approverGroups.additionalProperties.properties.users.items, data: data12 };
                           if (vErrors === null) {
                             vErrors = [err27];
                           } else {
@@ -13021,7 +13310,7 @@ function validate46(data, { instancePath = "", parentData, parentDataProperty, r
                           errors++;
                         }
                       } else {
-                        const err28 = { instancePath: instancePath + "/spec/approverGroups/" + key6.replace(/~/g, "~0").replace(/\//g, "~1") + "/users/" + i0, schemaPath: "#/properties/spec/properties/approverGroups/additionalProperties/properties/users/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema100.properties.spec.properties.approverGroups.additionalProperties.properties.users.items.type, parentSchema: schema100.properties.spec.properties.approverGroups.additionalProperties.properties.users.items, data: data12 };
+                        const err28 = { instancePath: instancePath + "/spec/approverGroups/" + key6.replace(/~/g, "~0").replace(/\//g, "~1") + "/users/" + i0, schemaPath: "#/properties/spec/properties/approverGroups/additionalProperties/properties/users/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema101.properties.spec.properties.approverGroups.additionalProperties.properties.users.items.type, parentSchema: schema101.properties.spec.properties.approverGroups.additionalProperties.properties.users.items, data: data12 };
                         if (vErrors === null) {
                           vErrors = [err28];
                         } else {
@@ -13041,7 +13330,7 @@ function validate46(data, { instancePath = "", parentData, parentDataProperty, r
                         }
                         if (typeof indices0[item0] == "number") {
                           j0 = indices0[item0];
-                          const err29 = { instancePath: instancePath + "/spec/approverGroups/" + key6.replace(/~/g, "~0").replace(/\//g, "~1") + "/users", schemaPath: "#/properties/spec/properties/approverGroups/additionalProperties/properties/users/uniqueItems", keyword: "uniqueItems", params: { i: i1, j: j0 }, message: "must NOT have duplicate items (items ## " + j0 + " and " + i1 + " are identical)", schema: true, parentSchema: schema100.properties.spec.properties.approverGroups.additionalProperties.properties.users, data: data11 };
+                          const err29 = { instancePath: instancePath + "/spec/approverGroups/" + key6.replace(/~/g, "~0").replace(/\//g, "~1") + "/users", schemaPath: "#/properties/spec/properties/approverGroups/additionalProperties/properties/users/uniqueItems", keyword: "uniqueItems", params: { i: i1, j: j0 }, message: "must NOT have duplicate items (items ## " + j0 + " and " + i1 + " are identical)", schema: true, parentSchema: schema101.properties.spec.properties.approverGroups.additionalProperties.properties.users, data: data11 };
                           if (vErrors === null) {
                             vErrors = [err29];
                           } else {
@@ -13054,7 +13343,7 @@ function validate46(data, { instancePath = "", parentData, parentDataProperty, r
                       }
                     }
                   } else {
-                    const err30 = { instancePath: instancePath + "/spec/approverGroups/" + key6.replace(/~/g, "~0").replace(/\//g, "~1") + "/users", schemaPath: "#/properties/spec/properties/approverGroups/additionalProperties/properties/users/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema100.properties.spec.properties.approverGroups.additionalProperties.properties.users.type, parentSchema: schema100.properties.spec.properties.approverGroups.additionalProperties.properties.users, data: data11 };
+                    const err30 = { instancePath: instancePath + "/spec/approverGroups/" + key6.replace(/~/g, "~0").replace(/\//g, "~1") + "/users", schemaPath: "#/properties/spec/properties/approverGroups/additionalProperties/properties/users/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema101.properties.spec.properties.approverGroups.additionalProperties.properties.users.type, parentSchema: schema101.properties.spec.properties.approverGroups.additionalProperties.properties.users, data: data11 };
                     if (vErrors === null) {
                       vErrors = [err30];
                     } else {
@@ -13070,8 +13359,8 @@ function validate46(data, { instancePath = "", parentData, parentDataProperty, r
                     for (let i2 = 0; i2 < len1; i2++) {
                       let data14 = data13[i2];
                       if (typeof data14 === "string") {
-                        if (!pattern46.test(data14)) {
-                          const err31 = { instancePath: instancePath + "/spec/approverGroups/" + key6.replace(/~/g, "~0").replace(/\//g, "~1") + "/teams/" + i2, schemaPath: "#/properties/spec/properties/approverGroups/additionalProperties/properties/teams/items/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9][A-Za-z0-9_.-]*$" }, message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9][A-Za-z0-9_.-]*$"', schema: "^[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9][A-Za-z0-9_.-]*$", parentSchema: schema100.properties.spec.properties.approverGroups.additionalProperties.properties.teams.items, data: data14 };
+                        if (!pattern50.test(data14)) {
+                          const err31 = { instancePath: instancePath + "/spec/approverGroups/" + key6.replace(/~/g, "~0").replace(/\//g, "~1") + "/teams/" + i2, schemaPath: "#/properties/spec/properties/approverGroups/additionalProperties/properties/teams/items/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9][A-Za-z0-9_.-]*$" }, message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9][A-Za-z0-9_.-]*$"', schema: "^[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9][A-Za-z0-9_.-]*$", parentSchema: schema101.properties.spec.properties.approverGroups.additionalProperties.properties.teams.items, data: data14 };
                           if (vErrors === null) {
                             vErrors = [err31];
                           } else {
@@ -13080,7 +13369,7 @@ function validate46(data, { instancePath = "", parentData, parentDataProperty, r
                           errors++;
                         }
                       } else {
-                        const err32 = { instancePath: instancePath + "/spec/approverGroups/" + key6.replace(/~/g, "~0").replace(/\//g, "~1") + "/teams/" + i2, schemaPath: "#/properties/spec/properties/approverGroups/additionalProperties/properties/teams/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema100.properties.spec.properties.approverGroups.additionalProperties.properties.teams.items.type, parentSchema: schema100.properties.spec.properties.approverGroups.additionalProperties.properties.teams.items, data: data14 };
+                        const err32 = { instancePath: instancePath + "/spec/approverGroups/" + key6.replace(/~/g, "~0").replace(/\//g, "~1") + "/teams/" + i2, schemaPath: "#/properties/spec/properties/approverGroups/additionalProperties/properties/teams/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema101.properties.spec.properties.approverGroups.additionalProperties.properties.teams.items.type, parentSchema: schema101.properties.spec.properties.approverGroups.additionalProperties.properties.teams.items, data: data14 };
                         if (vErrors === null) {
                           vErrors = [err32];
                         } else {
@@ -13100,7 +13389,7 @@ function validate46(data, { instancePath = "", parentData, parentDataProperty, r
                         }
                         if (typeof indices1[item1] == "number") {
                           j1 = indices1[item1];
-                          const err33 = { instancePath: instancePath + "/spec/approverGroups/" + key6.replace(/~/g, "~0").replace(/\//g, "~1") + "/teams", schemaPath: "#/properties/spec/properties/approverGroups/additionalProperties/properties/teams/uniqueItems", keyword: "uniqueItems", params: { i: i3, j: j1 }, message: "must NOT have duplicate items (items ## " + j1 + " and " + i3 + " are identical)", schema: true, parentSchema: schema100.properties.spec.properties.approverGroups.additionalProperties.properties.teams, data: data13 };
+                          const err33 = { instancePath: instancePath + "/spec/approverGroups/" + key6.replace(/~/g, "~0").replace(/\//g, "~1") + "/teams", schemaPath: "#/properties/spec/properties/approverGroups/additionalProperties/properties/teams/uniqueItems", keyword: "uniqueItems", params: { i: i3, j: j1 }, message: "must NOT have duplicate items (items ## " + j1 + " and " + i3 + " are identical)", schema: true, parentSchema: schema101.properties.spec.properties.approverGroups.additionalProperties.properties.teams, data: data13 };
                           if (vErrors === null) {
                             vErrors = [err33];
                           } else {
@@ -13113,7 +13402,7 @@ function validate46(data, { instancePath = "", parentData, parentDataProperty, r
                       }
                     }
                   } else {
-                    const err34 = { instancePath: instancePath + "/spec/approverGroups/" + key6.replace(/~/g, "~0").replace(/\//g, "~1") + "/teams", schemaPath: "#/properties/spec/properties/approverGroups/additionalProperties/properties/teams/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema100.properties.spec.properties.approverGroups.additionalProperties.properties.teams.type, parentSchema: schema100.properties.spec.properties.approverGroups.additionalProperties.properties.teams, data: data13 };
+                    const err34 = { instancePath: instancePath + "/spec/approverGroups/" + key6.replace(/~/g, "~0").replace(/\//g, "~1") + "/teams", schemaPath: "#/properties/spec/properties/approverGroups/additionalProperties/properties/teams/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema101.properties.spec.properties.approverGroups.additionalProperties.properties.teams.type, parentSchema: schema101.properties.spec.properties.approverGroups.additionalProperties.properties.teams, data: data13 };
                     if (vErrors === null) {
                       vErrors = [err34];
                     } else {
@@ -13123,7 +13412,7 @@ function validate46(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                 }
               } else {
-                const err35 = { instancePath: instancePath + "/spec/approverGroups/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/spec/properties/approverGroups/additionalProperties/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema100.properties.spec.properties.approverGroups.additionalProperties.type, parentSchema: schema100.properties.spec.properties.approverGroups.additionalProperties, data: data9 };
+                const err35 = { instancePath: instancePath + "/spec/approverGroups/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/spec/properties/approverGroups/additionalProperties/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema101.properties.spec.properties.approverGroups.additionalProperties.type, parentSchema: schema101.properties.spec.properties.approverGroups.additionalProperties, data: data9 };
                 if (vErrors === null) {
                   vErrors = [err35];
                 } else {
@@ -13133,7 +13422,7 @@ function validate46(data, { instancePath = "", parentData, parentDataProperty, r
               }
             }
           } else {
-            const err36 = { instancePath: instancePath + "/spec/approverGroups", schemaPath: "#/properties/spec/properties/approverGroups/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema100.properties.spec.properties.approverGroups.type, parentSchema: schema100.properties.spec.properties.approverGroups, data: data8 };
+            const err36 = { instancePath: instancePath + "/spec/approverGroups", schemaPath: "#/properties/spec/properties/approverGroups/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema101.properties.spec.properties.approverGroups.type, parentSchema: schema101.properties.spec.properties.approverGroups, data: data8 };
             if (vErrors === null) {
               vErrors = [err36];
             } else {
@@ -13146,7 +13435,7 @@ function validate46(data, { instancePath = "", parentData, parentDataProperty, r
           let data15 = data3.github;
           if (data15 && typeof data15 == "object" && !Array.isArray(data15)) {
             if (data15.org === void 0) {
-              const err37 = { instancePath: instancePath + "/spec/github", schemaPath: "#/properties/spec/properties/github/required", keyword: "required", params: { missingProperty: "org" }, message: "must have required property 'org'", schema: schema100.properties.spec.properties.github.required, parentSchema: schema100.properties.spec.properties.github, data: data15 };
+              const err37 = { instancePath: instancePath + "/spec/github", schemaPath: "#/properties/spec/properties/github/required", keyword: "required", params: { missingProperty: "org" }, message: "must have required property 'org'", schema: schema101.properties.spec.properties.github.required, parentSchema: schema101.properties.spec.properties.github, data: data15 };
               if (vErrors === null) {
                 vErrors = [err37];
               } else {
@@ -13156,7 +13445,7 @@ function validate46(data, { instancePath = "", parentData, parentDataProperty, r
             }
             for (const key8 in data15) {
               if (!(key8 === "org")) {
-                const err38 = { instancePath: instancePath + "/spec/github", schemaPath: "#/properties/spec/properties/github/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key8 }, message: "must NOT have additional properties", schema: false, parentSchema: schema100.properties.spec.properties.github, data: data15 };
+                const err38 = { instancePath: instancePath + "/spec/github", schemaPath: "#/properties/spec/properties/github/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key8 }, message: "must NOT have additional properties", schema: false, parentSchema: schema101.properties.spec.properties.github, data: data15 };
                 if (vErrors === null) {
                   vErrors = [err38];
                 } else {
@@ -13168,8 +13457,8 @@ function validate46(data, { instancePath = "", parentData, parentDataProperty, r
             if (data15.org !== void 0) {
               let data16 = data15.org;
               if (typeof data16 === "string") {
-                if (!pattern45.test(data16)) {
-                  const err39 = { instancePath: instancePath + "/spec/github/org", schemaPath: "#/properties/spec/properties/github/properties/org/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$" }, message: 'must match pattern "^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$"', schema: "^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$", parentSchema: schema100.properties.spec.properties.github.properties.org, data: data16 };
+                if (!pattern49.test(data16)) {
+                  const err39 = { instancePath: instancePath + "/spec/github/org", schemaPath: "#/properties/spec/properties/github/properties/org/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$" }, message: 'must match pattern "^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$"', schema: "^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$", parentSchema: schema101.properties.spec.properties.github.properties.org, data: data16 };
                   if (vErrors === null) {
                     vErrors = [err39];
                   } else {
@@ -13178,7 +13467,7 @@ function validate46(data, { instancePath = "", parentData, parentDataProperty, r
                   errors++;
                 }
               } else {
-                const err40 = { instancePath: instancePath + "/spec/github/org", schemaPath: "#/properties/spec/properties/github/properties/org/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema100.properties.spec.properties.github.properties.org.type, parentSchema: schema100.properties.spec.properties.github.properties.org, data: data16 };
+                const err40 = { instancePath: instancePath + "/spec/github/org", schemaPath: "#/properties/spec/properties/github/properties/org/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema101.properties.spec.properties.github.properties.org.type, parentSchema: schema101.properties.spec.properties.github.properties.org, data: data16 };
                 if (vErrors === null) {
                   vErrors = [err40];
                 } else {
@@ -13188,7 +13477,7 @@ function validate46(data, { instancePath = "", parentData, parentDataProperty, r
               }
             }
           } else {
-            const err41 = { instancePath: instancePath + "/spec/github", schemaPath: "#/properties/spec/properties/github/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema100.properties.spec.properties.github.type, parentSchema: schema100.properties.spec.properties.github, data: data15 };
+            const err41 = { instancePath: instancePath + "/spec/github", schemaPath: "#/properties/spec/properties/github/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema101.properties.spec.properties.github.type, parentSchema: schema101.properties.spec.properties.github, data: data15 };
             if (vErrors === null) {
               vErrors = [err41];
             } else {
@@ -13202,7 +13491,7 @@ function validate46(data, { instancePath = "", parentData, parentDataProperty, r
           if (data17 && typeof data17 == "object" && !Array.isArray(data17)) {
             for (const key9 in data17) {
               if (!(key9 === "rules" || key9 === "removalOnly" || key9 === "governanceChange")) {
-                const err42 = { instancePath: instancePath + "/spec/approvals", schemaPath: "#/properties/spec/properties/approvals/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key9 }, message: "must NOT have additional properties", schema: false, parentSchema: schema100.properties.spec.properties.approvals, data: data17 };
+                const err42 = { instancePath: instancePath + "/spec/approvals", schemaPath: "#/properties/spec/properties/approvals/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key9 }, message: "must NOT have additional properties", schema: false, parentSchema: schema101.properties.spec.properties.approvals, data: data17 };
                 if (vErrors === null) {
                   vErrors = [err42];
                 } else {
@@ -13219,7 +13508,7 @@ function validate46(data, { instancePath = "", parentData, parentDataProperty, r
                   let data19 = data18[i4];
                   if (data19 && typeof data19 == "object" && !Array.isArray(data19)) {
                     if (data19.name === void 0) {
-                      const err43 = { instancePath: instancePath + "/spec/approvals/rules/" + i4, schemaPath: "#/properties/spec/properties/approvals/properties/rules/items/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'", schema: schema100.properties.spec.properties.approvals.properties.rules.items.required, parentSchema: schema100.properties.spec.properties.approvals.properties.rules.items, data: data19 };
+                      const err43 = { instancePath: instancePath + "/spec/approvals/rules/" + i4, schemaPath: "#/properties/spec/properties/approvals/properties/rules/items/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'", schema: schema101.properties.spec.properties.approvals.properties.rules.items.required, parentSchema: schema101.properties.spec.properties.approvals.properties.rules.items, data: data19 };
                       if (vErrors === null) {
                         vErrors = [err43];
                       } else {
@@ -13228,7 +13517,7 @@ function validate46(data, { instancePath = "", parentData, parentDataProperty, r
                       errors++;
                     }
                     if (data19.require === void 0) {
-                      const err44 = { instancePath: instancePath + "/spec/approvals/rules/" + i4, schemaPath: "#/properties/spec/properties/approvals/properties/rules/items/required", keyword: "required", params: { missingProperty: "require" }, message: "must have required property 'require'", schema: schema100.properties.spec.properties.approvals.properties.rules.items.required, parentSchema: schema100.properties.spec.properties.approvals.properties.rules.items, data: data19 };
+                      const err44 = { instancePath: instancePath + "/spec/approvals/rules/" + i4, schemaPath: "#/properties/spec/properties/approvals/properties/rules/items/required", keyword: "required", params: { missingProperty: "require" }, message: "must have required property 'require'", schema: schema101.properties.spec.properties.approvals.properties.rules.items.required, parentSchema: schema101.properties.spec.properties.approvals.properties.rules.items, data: data19 };
                       if (vErrors === null) {
                         vErrors = [err44];
                       } else {
@@ -13238,7 +13527,7 @@ function validate46(data, { instancePath = "", parentData, parentDataProperty, r
                     }
                     for (const key10 in data19) {
                       if (!(key10 === "name" || key10 === "description" || key10 === "when" || key10 === "require")) {
-                        const err45 = { instancePath: instancePath + "/spec/approvals/rules/" + i4, schemaPath: "#/properties/spec/properties/approvals/properties/rules/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key10 }, message: "must NOT have additional properties", schema: false, parentSchema: schema100.properties.spec.properties.approvals.properties.rules.items, data: data19 };
+                        const err45 = { instancePath: instancePath + "/spec/approvals/rules/" + i4, schemaPath: "#/properties/spec/properties/approvals/properties/rules/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key10 }, message: "must NOT have additional properties", schema: false, parentSchema: schema101.properties.spec.properties.approvals.properties.rules.items, data: data19 };
                         if (vErrors === null) {
                           vErrors = [err45];
                         } else {
@@ -13313,7 +13602,7 @@ function validate46(data, { instancePath = "", parentData, parentDataProperty, r
                       }
                     }
                   } else {
-                    const err51 = { instancePath: instancePath + "/spec/approvals/rules/" + i4, schemaPath: "#/properties/spec/properties/approvals/properties/rules/items/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema100.properties.spec.properties.approvals.properties.rules.items.type, parentSchema: schema100.properties.spec.properties.approvals.properties.rules.items, data: data19 };
+                    const err51 = { instancePath: instancePath + "/spec/approvals/rules/" + i4, schemaPath: "#/properties/spec/properties/approvals/properties/rules/items/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema101.properties.spec.properties.approvals.properties.rules.items.type, parentSchema: schema101.properties.spec.properties.approvals.properties.rules.items, data: data19 };
                     if (vErrors === null) {
                       vErrors = [err51];
                     } else {
@@ -13323,7 +13612,7 @@ function validate46(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                 }
               } else {
-                const err52 = { instancePath: instancePath + "/spec/approvals/rules", schemaPath: "#/properties/spec/properties/approvals/properties/rules/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema100.properties.spec.properties.approvals.properties.rules.type, parentSchema: schema100.properties.spec.properties.approvals.properties.rules, data: data18 };
+                const err52 = { instancePath: instancePath + "/spec/approvals/rules", schemaPath: "#/properties/spec/properties/approvals/properties/rules/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema101.properties.spec.properties.approvals.properties.rules.type, parentSchema: schema101.properties.spec.properties.approvals.properties.rules, data: data18 };
                 if (vErrors === null) {
                   vErrors = [err52];
                 } else {
@@ -13336,7 +13625,7 @@ function validate46(data, { instancePath = "", parentData, parentDataProperty, r
               let data24 = data17.removalOnly;
               if (data24 && typeof data24 == "object" && !Array.isArray(data24)) {
                 if (data24.require === void 0) {
-                  const err53 = { instancePath: instancePath + "/spec/approvals/removalOnly", schemaPath: "#/properties/spec/properties/approvals/properties/removalOnly/required", keyword: "required", params: { missingProperty: "require" }, message: "must have required property 'require'", schema: schema100.properties.spec.properties.approvals.properties.removalOnly.required, parentSchema: schema100.properties.spec.properties.approvals.properties.removalOnly, data: data24 };
+                  const err53 = { instancePath: instancePath + "/spec/approvals/removalOnly", schemaPath: "#/properties/spec/properties/approvals/properties/removalOnly/required", keyword: "required", params: { missingProperty: "require" }, message: "must have required property 'require'", schema: schema101.properties.spec.properties.approvals.properties.removalOnly.required, parentSchema: schema101.properties.spec.properties.approvals.properties.removalOnly, data: data24 };
                   if (vErrors === null) {
                     vErrors = [err53];
                   } else {
@@ -13346,7 +13635,7 @@ function validate46(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 for (const key11 in data24) {
                   if (!(key11 === "require")) {
-                    const err54 = { instancePath: instancePath + "/spec/approvals/removalOnly", schemaPath: "#/properties/spec/properties/approvals/properties/removalOnly/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key11 }, message: "must NOT have additional properties", schema: false, parentSchema: schema100.properties.spec.properties.approvals.properties.removalOnly, data: data24 };
+                    const err54 = { instancePath: instancePath + "/spec/approvals/removalOnly", schemaPath: "#/properties/spec/properties/approvals/properties/removalOnly/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key11 }, message: "must NOT have additional properties", schema: false, parentSchema: schema101.properties.spec.properties.approvals.properties.removalOnly, data: data24 };
                     if (vErrors === null) {
                       vErrors = [err54];
                     } else {
@@ -13362,7 +13651,7 @@ function validate46(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                 }
               } else {
-                const err55 = { instancePath: instancePath + "/spec/approvals/removalOnly", schemaPath: "#/properties/spec/properties/approvals/properties/removalOnly/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema100.properties.spec.properties.approvals.properties.removalOnly.type, parentSchema: schema100.properties.spec.properties.approvals.properties.removalOnly, data: data24 };
+                const err55 = { instancePath: instancePath + "/spec/approvals/removalOnly", schemaPath: "#/properties/spec/properties/approvals/properties/removalOnly/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema101.properties.spec.properties.approvals.properties.removalOnly.type, parentSchema: schema101.properties.spec.properties.approvals.properties.removalOnly, data: data24 };
                 if (vErrors === null) {
                   vErrors = [err55];
                 } else {
@@ -13375,7 +13664,7 @@ function validate46(data, { instancePath = "", parentData, parentDataProperty, r
               let data26 = data17.governanceChange;
               if (data26 && typeof data26 == "object" && !Array.isArray(data26)) {
                 if (data26.require === void 0) {
-                  const err56 = { instancePath: instancePath + "/spec/approvals/governanceChange", schemaPath: "#/properties/spec/properties/approvals/properties/governanceChange/required", keyword: "required", params: { missingProperty: "require" }, message: "must have required property 'require'", schema: schema100.properties.spec.properties.approvals.properties.governanceChange.required, parentSchema: schema100.properties.spec.properties.approvals.properties.governanceChange, data: data26 };
+                  const err56 = { instancePath: instancePath + "/spec/approvals/governanceChange", schemaPath: "#/properties/spec/properties/approvals/properties/governanceChange/required", keyword: "required", params: { missingProperty: "require" }, message: "must have required property 'require'", schema: schema101.properties.spec.properties.approvals.properties.governanceChange.required, parentSchema: schema101.properties.spec.properties.approvals.properties.governanceChange, data: data26 };
                   if (vErrors === null) {
                     vErrors = [err56];
                   } else {
@@ -13385,7 +13674,7 @@ function validate46(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 for (const key12 in data26) {
                   if (!(key12 === "require")) {
-                    const err57 = { instancePath: instancePath + "/spec/approvals/governanceChange", schemaPath: "#/properties/spec/properties/approvals/properties/governanceChange/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key12 }, message: "must NOT have additional properties", schema: false, parentSchema: schema100.properties.spec.properties.approvals.properties.governanceChange, data: data26 };
+                    const err57 = { instancePath: instancePath + "/spec/approvals/governanceChange", schemaPath: "#/properties/spec/properties/approvals/properties/governanceChange/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key12 }, message: "must NOT have additional properties", schema: false, parentSchema: schema101.properties.spec.properties.approvals.properties.governanceChange, data: data26 };
                     if (vErrors === null) {
                       vErrors = [err57];
                     } else {
@@ -13401,7 +13690,7 @@ function validate46(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                 }
               } else {
-                const err58 = { instancePath: instancePath + "/spec/approvals/governanceChange", schemaPath: "#/properties/spec/properties/approvals/properties/governanceChange/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema100.properties.spec.properties.approvals.properties.governanceChange.type, parentSchema: schema100.properties.spec.properties.approvals.properties.governanceChange, data: data26 };
+                const err58 = { instancePath: instancePath + "/spec/approvals/governanceChange", schemaPath: "#/properties/spec/properties/approvals/properties/governanceChange/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema101.properties.spec.properties.approvals.properties.governanceChange.type, parentSchema: schema101.properties.spec.properties.approvals.properties.governanceChange, data: data26 };
                 if (vErrors === null) {
                   vErrors = [err58];
                 } else {
@@ -13411,7 +13700,7 @@ function validate46(data, { instancePath = "", parentData, parentDataProperty, r
               }
             }
           } else {
-            const err59 = { instancePath: instancePath + "/spec/approvals", schemaPath: "#/properties/spec/properties/approvals/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema100.properties.spec.properties.approvals.type, parentSchema: schema100.properties.spec.properties.approvals, data: data17 };
+            const err59 = { instancePath: instancePath + "/spec/approvals", schemaPath: "#/properties/spec/properties/approvals/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema101.properties.spec.properties.approvals.type, parentSchema: schema101.properties.spec.properties.approvals, data: data17 };
             if (vErrors === null) {
               vErrors = [err59];
             } else {
@@ -13455,7 +13744,7 @@ function validate46(data, { instancePath = "", parentData, parentDataProperty, r
               }
               var valid27 = _errs73 === errors;
               if (!valid27) {
-                const err63 = { instancePath: instancePath + "/spec/targets", schemaPath: "#/properties/spec/properties/targets/propertyNames", keyword: "propertyNames", params: { propertyName: key13 }, message: "property name must be valid", schema: schema100.properties.spec.properties.targets.propertyNames, parentSchema: schema100.properties.spec.properties.targets, data: data28 };
+                const err63 = { instancePath: instancePath + "/spec/targets", schemaPath: "#/properties/spec/properties/targets/propertyNames", keyword: "propertyNames", params: { propertyName: key13 }, message: "property name must be valid", schema: schema101.properties.spec.properties.targets.propertyNames, parentSchema: schema101.properties.spec.properties.targets, data: data28 };
                 if (vErrors === null) {
                   vErrors = [err63];
                 } else {
@@ -13466,9 +13755,9 @@ function validate46(data, { instancePath = "", parentData, parentDataProperty, r
             }
             for (const key14 in data28) {
               let data29 = data28[key14];
-              const _errs79 = errors;
-              let valid30 = true;
               const _errs80 = errors;
+              let valid31 = true;
+              const _errs81 = errors;
               if (data29 && typeof data29 == "object" && !Array.isArray(data29)) {
                 if (data29.type !== void 0) {
                   if ("local" !== data29.type) {
@@ -13482,22 +13771,21 @@ function validate46(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                 }
               }
-              var _valid0 = _errs80 === errors;
-              errors = _errs79;
+              var _valid0 = _errs81 === errors;
+              errors = _errs80;
               if (vErrors !== null) {
-                if (_errs79) {
-                  vErrors.length = _errs79;
+                if (_errs80) {
+                  vErrors.length = _errs80;
                 } else {
                   vErrors = null;
                 }
               }
-              let ifClause0;
               if (_valid0) {
-                const _errs82 = errors;
+                const _errs83 = errors;
                 if (data29 && typeof data29 == "object" && !Array.isArray(data29)) {
                   for (const key15 in data29) {
-                    if (!(key15 === "type" || key15 === "description" || key15 === "path")) {
-                      const err65 = { instancePath: instancePath + "/spec/targets/" + key14.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/spec/properties/targets/additionalProperties/then/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key15 }, message: "must NOT have additional properties", schema: false, parentSchema: schema100.properties.spec.properties.targets.additionalProperties.then, data: data29 };
+                    if (!(key15 === "type" || key15 === "description" || key15 === "timeoutSeconds" || key15 === "path")) {
+                      const err65 = { instancePath: instancePath + "/spec/targets/" + key14.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/spec/properties/targets/additionalProperties/allOf/0/then/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key15 }, message: "must NOT have additional properties", schema: false, parentSchema: schema101.properties.spec.properties.targets.additionalProperties.allOf[0].then, data: data29 };
                       if (vErrors === null) {
                         vErrors = [err65];
                       } else {
@@ -13509,8 +13797,8 @@ function validate46(data, { instancePath = "", parentData, parentDataProperty, r
                   if (data29.path !== void 0) {
                     let data31 = data29.path;
                     if (typeof data31 === "string") {
-                      if (!pattern55.test(data31)) {
-                        const err66 = { instancePath: instancePath + "/spec/targets/" + key14.replace(/~/g, "~0").replace(/\//g, "~1") + "/path", schemaPath: "#/properties/spec/properties/targets/additionalProperties/then/properties/path/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*$" }, message: 'must match pattern "^[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*$"', schema: "^[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*$", parentSchema: schema100.properties.spec.properties.targets.additionalProperties.then.properties.path, data: data31 };
+                      if (!pattern59.test(data31)) {
+                        const err66 = { instancePath: instancePath + "/spec/targets/" + key14.replace(/~/g, "~0").replace(/\//g, "~1") + "/path", schemaPath: "#/properties/spec/properties/targets/additionalProperties/allOf/0/then/properties/path/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*$" }, message: 'must match pattern "^[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*$"', schema: "^[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*$", parentSchema: schema101.properties.spec.properties.targets.additionalProperties.allOf[0].then.properties.path, data: data31 };
                         if (vErrors === null) {
                           vErrors = [err66];
                         } else {
@@ -13519,7 +13807,7 @@ function validate46(data, { instancePath = "", parentData, parentDataProperty, r
                         errors++;
                       }
                     } else {
-                      const err67 = { instancePath: instancePath + "/spec/targets/" + key14.replace(/~/g, "~0").replace(/\//g, "~1") + "/path", schemaPath: "#/properties/spec/properties/targets/additionalProperties/then/properties/path/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema100.properties.spec.properties.targets.additionalProperties.then.properties.path.type, parentSchema: schema100.properties.spec.properties.targets.additionalProperties.then.properties.path, data: data31 };
+                      const err67 = { instancePath: instancePath + "/spec/targets/" + key14.replace(/~/g, "~0").replace(/\//g, "~1") + "/path", schemaPath: "#/properties/spec/properties/targets/additionalProperties/allOf/0/then/properties/path/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema101.properties.spec.properties.targets.additionalProperties.allOf[0].then.properties.path.type, parentSchema: schema101.properties.spec.properties.targets.additionalProperties.allOf[0].then.properties.path, data: data31 };
                       if (vErrors === null) {
                         vErrors = [err67];
                       } else {
@@ -13529,64 +13817,60 @@ function validate46(data, { instancePath = "", parentData, parentDataProperty, r
                     }
                   }
                 }
-                var _valid0 = _errs82 === errors;
-                valid30 = _valid0;
-                if (valid30) {
+                var _valid0 = _errs83 === errors;
+                valid31 = _valid0;
+                if (valid31) {
                   var props0 = true;
                 }
-                ifClause0 = "then";
-              } else {
-                const _errs86 = errors;
-                if (data29 && typeof data29 == "object" && !Array.isArray(data29)) {
-                  for (const key16 in data29) {
-                    if (!(key16 === "type" || key16 === "description")) {
-                      const err68 = { instancePath: instancePath + "/spec/targets/" + key14.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/spec/properties/targets/additionalProperties/else/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key16 }, message: "must NOT have additional properties", schema: false, parentSchema: schema100.properties.spec.properties.targets.additionalProperties.else, data: data29 };
-                      if (vErrors === null) {
-                        vErrors = [err68];
-                      } else {
-                        vErrors.push(err68);
-                      }
-                      errors++;
-                    }
-                  }
-                }
-                var _valid0 = _errs86 === errors;
-                valid30 = _valid0;
-                if (valid30) {
-                  if (props0 !== true) {
-                    props0 = true;
-                  }
-                }
-                ifClause0 = "else";
               }
-              if (!valid30) {
-                const err69 = { instancePath: instancePath + "/spec/targets/" + key14.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/spec/properties/targets/additionalProperties/if", keyword: "if", params: { failingKeyword: ifClause0 }, message: 'must match "' + ifClause0 + '" schema', schema: schema100.properties.spec.properties.targets.additionalProperties.if, parentSchema: schema100.properties.spec.properties.targets.additionalProperties, data: data29 };
+              if (!valid31) {
+                const err68 = { instancePath: instancePath + "/spec/targets/" + key14.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/spec/properties/targets/additionalProperties/allOf/0/if", keyword: "if", params: { failingKeyword: "then" }, message: 'must match "then" schema', schema: schema101.properties.spec.properties.targets.additionalProperties.allOf[0].if, parentSchema: schema101.properties.spec.properties.targets.additionalProperties.allOf[0], data: data29 };
                 if (vErrors === null) {
-                  vErrors = [err69];
+                  vErrors = [err68];
                 } else {
-                  vErrors.push(err69);
+                  vErrors.push(err68);
                 }
                 errors++;
               }
+              const _errs88 = errors;
+              let valid34 = true;
+              const _errs89 = errors;
               if (data29 && typeof data29 == "object" && !Array.isArray(data29)) {
-                if (data29.type === void 0) {
-                  const err70 = { instancePath: instancePath + "/spec/targets/" + key14.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/spec/properties/targets/additionalProperties/required", keyword: "required", params: { missingProperty: "type" }, message: "must have required property 'type'", schema: schema100.properties.spec.properties.targets.additionalProperties.required, parentSchema: schema100.properties.spec.properties.targets.additionalProperties, data: data29 };
-                  if (vErrors === null) {
-                    vErrors = [err70];
-                  } else {
-                    vErrors.push(err70);
-                  }
-                  errors++;
-                }
-                if (props0 !== true) {
-                  props0 = props0 || {};
-                  props0.type = true;
-                  props0.description = true;
-                }
                 if (data29.type !== void 0) {
-                  let data32 = data29.type;
-                  if (typeof data32 !== "string") {
-                    const err71 = { instancePath: instancePath + "/spec/targets/" + key14.replace(/~/g, "~0").replace(/\//g, "~1") + "/type", schemaPath: "#/properties/spec/properties/targets/additionalProperties/properties/type/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema100.properties.spec.properties.targets.additionalProperties.properties.type.type, parentSchema: schema100.properties.spec.properties.targets.additionalProperties.properties.type, data: data32 };
+                  if ("postgres" !== data29.type) {
+                    const err69 = {};
+                    if (vErrors === null) {
+                      vErrors = [err69];
+                    } else {
+                      vErrors.push(err69);
+                    }
+                    errors++;
+                  }
+                }
+              }
+              var _valid1 = _errs89 === errors;
+              errors = _errs88;
+              if (vErrors !== null) {
+                if (_errs88) {
+                  vErrors.length = _errs88;
+                } else {
+                  vErrors = null;
+                }
+              }
+              if (_valid1) {
+                const _errs91 = errors;
+                if (data29 && typeof data29 == "object" && !Array.isArray(data29)) {
+                  if (data29.database === void 0) {
+                    const err70 = { instancePath: instancePath + "/spec/targets/" + key14.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/spec/properties/targets/additionalProperties/allOf/1/then/required", keyword: "required", params: { missingProperty: "database" }, message: "must have required property 'database'", schema: schema101.properties.spec.properties.targets.additionalProperties.allOf[1].then.required, parentSchema: schema101.properties.spec.properties.targets.additionalProperties.allOf[1].then, data: data29 };
+                    if (vErrors === null) {
+                      vErrors = [err70];
+                    } else {
+                      vErrors.push(err70);
+                    }
+                    errors++;
+                  }
+                  if (data29.user === void 0) {
+                    const err71 = { instancePath: instancePath + "/spec/targets/" + key14.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/spec/properties/targets/additionalProperties/allOf/1/then/required", keyword: "required", params: { missingProperty: "user" }, message: "must have required property 'user'", schema: schema101.properties.spec.properties.targets.additionalProperties.allOf[1].then.required, parentSchema: schema101.properties.spec.properties.targets.additionalProperties.allOf[1].then, data: data29 };
                     if (vErrors === null) {
                       vErrors = [err71];
                     } else {
@@ -13594,156 +13878,143 @@ function validate46(data, { instancePath = "", parentData, parentDataProperty, r
                     }
                     errors++;
                   }
-                  if (!(data32 === "local" || data32 === "postgres" || data32 === "ldap" || data32 === "scim" || data32 === "aws-iam" || data32 === "okta" || data32 === "entra")) {
-                    const err72 = { instancePath: instancePath + "/spec/targets/" + key14.replace(/~/g, "~0").replace(/\//g, "~1") + "/type", schemaPath: "#/properties/spec/properties/targets/additionalProperties/properties/type/enum", keyword: "enum", params: { allowedValues: schema100.properties.spec.properties.targets.additionalProperties.properties.type.enum }, message: "must be equal to one of the allowed values", schema: schema100.properties.spec.properties.targets.additionalProperties.properties.type.enum, parentSchema: schema100.properties.spec.properties.targets.additionalProperties.properties.type, data: data32 };
-                    if (vErrors === null) {
-                      vErrors = [err72];
-                    } else {
-                      vErrors.push(err72);
-                    }
-                    errors++;
-                  }
-                }
-                if (data29.description !== void 0) {
-                  let data33 = data29.description;
-                  if (typeof data33 === "string") {
-                    if (func1(data33) > 4e3) {
-                      const err73 = { instancePath: instancePath + "/spec/targets/" + key14.replace(/~/g, "~0").replace(/\//g, "~1") + "/description", schemaPath: "common.schema.json#/$defs/text/maxLength", keyword: "maxLength", params: { limit: 4e3 }, message: "must NOT have more than 4000 characters", schema: 4e3, parentSchema: schema35, data: data33 };
+                  for (const key16 in data29) {
+                    if (!func5.call(schema101.properties.spec.properties.targets.additionalProperties.allOf[1].then.properties, key16)) {
+                      const err72 = { instancePath: instancePath + "/spec/targets/" + key14.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/spec/properties/targets/additionalProperties/allOf/1/then/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key16 }, message: "must NOT have additional properties", schema: false, parentSchema: schema101.properties.spec.properties.targets.additionalProperties.allOf[1].then, data: data29 };
                       if (vErrors === null) {
-                        vErrors = [err73];
+                        vErrors = [err72];
                       } else {
-                        vErrors.push(err73);
+                        vErrors.push(err72);
                       }
                       errors++;
                     }
-                  } else {
-                    const err74 = { instancePath: instancePath + "/spec/targets/" + key14.replace(/~/g, "~0").replace(/\//g, "~1") + "/description", schemaPath: "common.schema.json#/$defs/text/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema35.type, parentSchema: schema35, data: data33 };
-                    if (vErrors === null) {
-                      vErrors = [err74];
+                  }
+                  if (data29.host !== void 0) {
+                    let data33 = data29.host;
+                    if (typeof data33 === "string") {
+                      if (func1(data33) > 253) {
+                        const err73 = { instancePath: instancePath + "/spec/targets/" + key14.replace(/~/g, "~0").replace(/\//g, "~1") + "/host", schemaPath: "#/properties/spec/properties/targets/additionalProperties/allOf/1/then/properties/host/maxLength", keyword: "maxLength", params: { limit: 253 }, message: "must NOT have more than 253 characters", schema: 253, parentSchema: schema101.properties.spec.properties.targets.additionalProperties.allOf[1].then.properties.host, data: data33 };
+                        if (vErrors === null) {
+                          vErrors = [err73];
+                        } else {
+                          vErrors.push(err73);
+                        }
+                        errors++;
+                      }
+                      if (func1(data33) < 1) {
+                        const err74 = { instancePath: instancePath + "/spec/targets/" + key14.replace(/~/g, "~0").replace(/\//g, "~1") + "/host", schemaPath: "#/properties/spec/properties/targets/additionalProperties/allOf/1/then/properties/host/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema101.properties.spec.properties.targets.additionalProperties.allOf[1].then.properties.host, data: data33 };
+                        if (vErrors === null) {
+                          vErrors = [err74];
+                        } else {
+                          vErrors.push(err74);
+                        }
+                        errors++;
+                      }
+                      if (!pattern60.test(data33)) {
+                        const err75 = { instancePath: instancePath + "/spec/targets/" + key14.replace(/~/g, "~0").replace(/\//g, "~1") + "/host", schemaPath: "#/properties/spec/properties/targets/additionalProperties/allOf/1/then/properties/host/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9.:\\[\\]-]+$" }, message: 'must match pattern "^[A-Za-z0-9.:\\[\\]-]+$"', schema: "^[A-Za-z0-9.:\\[\\]-]+$", parentSchema: schema101.properties.spec.properties.targets.additionalProperties.allOf[1].then.properties.host, data: data33 };
+                        if (vErrors === null) {
+                          vErrors = [err75];
+                        } else {
+                          vErrors.push(err75);
+                        }
+                        errors++;
+                      }
                     } else {
-                      vErrors.push(err74);
-                    }
-                    errors++;
-                  }
-                }
-              } else {
-                const err75 = { instancePath: instancePath + "/spec/targets/" + key14.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/spec/properties/targets/additionalProperties/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema100.properties.spec.properties.targets.additionalProperties.type, parentSchema: schema100.properties.spec.properties.targets.additionalProperties, data: data29 };
-                if (vErrors === null) {
-                  vErrors = [err75];
-                } else {
-                  vErrors.push(err75);
-                }
-                errors++;
-              }
-            }
-          } else {
-            const err76 = { instancePath: instancePath + "/spec/targets", schemaPath: "#/properties/spec/properties/targets/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema100.properties.spec.properties.targets.type, parentSchema: schema100.properties.spec.properties.targets, data: data28 };
-            if (vErrors === null) {
-              vErrors = [err76];
-            } else {
-              vErrors.push(err76);
-            }
-            errors++;
-          }
-        }
-        if (data3.guardrails !== void 0) {
-          let data34 = data3.guardrails;
-          if (data34 && typeof data34 == "object" && !Array.isArray(data34)) {
-            for (const key17 in data34) {
-              if (!(key17 === "maxRemovalPercent" || key17 === "allowEmptyTarget")) {
-                const err77 = { instancePath: instancePath + "/spec/guardrails", schemaPath: "#/properties/spec/properties/guardrails/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key17 }, message: "must NOT have additional properties", schema: false, parentSchema: schema100.properties.spec.properties.guardrails, data: data34 };
-                if (vErrors === null) {
-                  vErrors = [err77];
-                } else {
-                  vErrors.push(err77);
-                }
-                errors++;
-              }
-            }
-            if (data34.maxRemovalPercent !== void 0) {
-              let data35 = data34.maxRemovalPercent;
-              if (typeof data35 == "number" && isFinite(data35)) {
-                if (data35 > 100 || isNaN(data35)) {
-                  const err78 = { instancePath: instancePath + "/spec/guardrails/maxRemovalPercent", schemaPath: "#/properties/spec/properties/guardrails/properties/maxRemovalPercent/maximum", keyword: "maximum", params: { comparison: "<=", limit: 100 }, message: "must be <= 100", schema: 100, parentSchema: schema100.properties.spec.properties.guardrails.properties.maxRemovalPercent, data: data35 };
-                  if (vErrors === null) {
-                    vErrors = [err78];
-                  } else {
-                    vErrors.push(err78);
-                  }
-                  errors++;
-                }
-                if (data35 < 0 || isNaN(data35)) {
-                  const err79 = { instancePath: instancePath + "/spec/guardrails/maxRemovalPercent", schemaPath: "#/properties/spec/properties/guardrails/properties/maxRemovalPercent/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema100.properties.spec.properties.guardrails.properties.maxRemovalPercent, data: data35 };
-                  if (vErrors === null) {
-                    vErrors = [err79];
-                  } else {
-                    vErrors.push(err79);
-                  }
-                  errors++;
-                }
-              } else {
-                const err80 = { instancePath: instancePath + "/spec/guardrails/maxRemovalPercent", schemaPath: "#/properties/spec/properties/guardrails/properties/maxRemovalPercent/type", keyword: "type", params: { type: "number" }, message: "must be number", schema: schema100.properties.spec.properties.guardrails.properties.maxRemovalPercent.type, parentSchema: schema100.properties.spec.properties.guardrails.properties.maxRemovalPercent, data: data35 };
-                if (vErrors === null) {
-                  vErrors = [err80];
-                } else {
-                  vErrors.push(err80);
-                }
-                errors++;
-              }
-            }
-            if (data34.allowEmptyTarget !== void 0) {
-              let data36 = data34.allowEmptyTarget;
-              if (typeof data36 !== "boolean") {
-                const err81 = { instancePath: instancePath + "/spec/guardrails/allowEmptyTarget", schemaPath: "#/properties/spec/properties/guardrails/properties/allowEmptyTarget/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema100.properties.spec.properties.guardrails.properties.allowEmptyTarget.type, parentSchema: schema100.properties.spec.properties.guardrails.properties.allowEmptyTarget, data: data36 };
-                if (vErrors === null) {
-                  vErrors = [err81];
-                } else {
-                  vErrors.push(err81);
-                }
-                errors++;
-              }
-            }
-          } else {
-            const err82 = { instancePath: instancePath + "/spec/guardrails", schemaPath: "#/properties/spec/properties/guardrails/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema100.properties.spec.properties.guardrails.type, parentSchema: schema100.properties.spec.properties.guardrails, data: data34 };
-            if (vErrors === null) {
-              vErrors = [err82];
-            } else {
-              vErrors.push(err82);
-            }
-            errors++;
-          }
-        }
-        if (data3.lint !== void 0) {
-          let data37 = data3.lint;
-          if (data37 && typeof data37 == "object" && !Array.isArray(data37)) {
-            for (const key18 in data37) {
-              if (!(key18 === "rules" || key18 === "soonExpiringDays")) {
-                const err83 = { instancePath: instancePath + "/spec/lint", schemaPath: "#/properties/spec/properties/lint/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key18 }, message: "must NOT have additional properties", schema: false, parentSchema: schema100.properties.spec.properties.lint, data: data37 };
-                if (vErrors === null) {
-                  vErrors = [err83];
-                } else {
-                  vErrors.push(err83);
-                }
-                errors++;
-              }
-            }
-            if (data37.rules !== void 0) {
-              let data38 = data37.rules;
-              if (data38 && typeof data38 == "object" && !Array.isArray(data38)) {
-                for (const key19 in data38) {
-                  const _errs105 = errors;
-                  if (typeof key19 === "string") {
-                    if (func1(key19) > 63) {
-                      const err84 = { instancePath: instancePath + "/spec/lint/rules", schemaPath: "common.schema.json#/$defs/name/maxLength", keyword: "maxLength", params: { limit: 63 }, message: "must NOT have more than 63 characters", schema: 63, parentSchema: schema34, data: key19, propertyName: key19 };
+                      const err76 = { instancePath: instancePath + "/spec/targets/" + key14.replace(/~/g, "~0").replace(/\//g, "~1") + "/host", schemaPath: "#/properties/spec/properties/targets/additionalProperties/allOf/1/then/properties/host/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema101.properties.spec.properties.targets.additionalProperties.allOf[1].then.properties.host.type, parentSchema: schema101.properties.spec.properties.targets.additionalProperties.allOf[1].then.properties.host, data: data33 };
                       if (vErrors === null) {
-                        vErrors = [err84];
+                        vErrors = [err76];
                       } else {
-                        vErrors.push(err84);
+                        vErrors.push(err76);
                       }
                       errors++;
                     }
-                    if (!pattern4.test(key19)) {
-                      const err85 = { instancePath: instancePath + "/spec/lint/rules", schemaPath: "common.schema.json#/$defs/name/pattern", keyword: "pattern", params: { pattern: "^[a-z][a-z0-9]*(-[a-z0-9]+)*$" }, message: 'must match pattern "^[a-z][a-z0-9]*(-[a-z0-9]+)*$"', schema: "^[a-z][a-z0-9]*(-[a-z0-9]+)*$", parentSchema: schema34, data: key19, propertyName: key19 };
+                  }
+                  if (data29.port !== void 0) {
+                    let data34 = data29.port;
+                    if (!(typeof data34 == "number" && (!(data34 % 1) && !isNaN(data34)) && isFinite(data34))) {
+                      const err77 = { instancePath: instancePath + "/spec/targets/" + key14.replace(/~/g, "~0").replace(/\//g, "~1") + "/port", schemaPath: "#/properties/spec/properties/targets/additionalProperties/allOf/1/then/properties/port/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema101.properties.spec.properties.targets.additionalProperties.allOf[1].then.properties.port.type, parentSchema: schema101.properties.spec.properties.targets.additionalProperties.allOf[1].then.properties.port, data: data34 };
+                      if (vErrors === null) {
+                        vErrors = [err77];
+                      } else {
+                        vErrors.push(err77);
+                      }
+                      errors++;
+                    }
+                    if (typeof data34 == "number" && isFinite(data34)) {
+                      if (data34 > 65535 || isNaN(data34)) {
+                        const err78 = { instancePath: instancePath + "/spec/targets/" + key14.replace(/~/g, "~0").replace(/\//g, "~1") + "/port", schemaPath: "#/properties/spec/properties/targets/additionalProperties/allOf/1/then/properties/port/maximum", keyword: "maximum", params: { comparison: "<=", limit: 65535 }, message: "must be <= 65535", schema: 65535, parentSchema: schema101.properties.spec.properties.targets.additionalProperties.allOf[1].then.properties.port, data: data34 };
+                        if (vErrors === null) {
+                          vErrors = [err78];
+                        } else {
+                          vErrors.push(err78);
+                        }
+                        errors++;
+                      }
+                      if (data34 < 1 || isNaN(data34)) {
+                        const err79 = { instancePath: instancePath + "/spec/targets/" + key14.replace(/~/g, "~0").replace(/\//g, "~1") + "/port", schemaPath: "#/properties/spec/properties/targets/additionalProperties/allOf/1/then/properties/port/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema101.properties.spec.properties.targets.additionalProperties.allOf[1].then.properties.port, data: data34 };
+                        if (vErrors === null) {
+                          vErrors = [err79];
+                        } else {
+                          vErrors.push(err79);
+                        }
+                        errors++;
+                      }
+                    }
+                  }
+                  if (data29.database !== void 0) {
+                    let data35 = data29.database;
+                    if (typeof data35 === "string") {
+                      if (func1(data35) > 63) {
+                        const err80 = { instancePath: instancePath + "/spec/targets/" + key14.replace(/~/g, "~0").replace(/\//g, "~1") + "/database", schemaPath: "#/properties/spec/properties/targets/additionalProperties/allOf/1/then/properties/database/maxLength", keyword: "maxLength", params: { limit: 63 }, message: "must NOT have more than 63 characters", schema: 63, parentSchema: schema101.properties.spec.properties.targets.additionalProperties.allOf[1].then.properties.database, data: data35 };
+                        if (vErrors === null) {
+                          vErrors = [err80];
+                        } else {
+                          vErrors.push(err80);
+                        }
+                        errors++;
+                      }
+                      if (func1(data35) < 1) {
+                        const err81 = { instancePath: instancePath + "/spec/targets/" + key14.replace(/~/g, "~0").replace(/\//g, "~1") + "/database", schemaPath: "#/properties/spec/properties/targets/additionalProperties/allOf/1/then/properties/database/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema101.properties.spec.properties.targets.additionalProperties.allOf[1].then.properties.database, data: data35 };
+                        if (vErrors === null) {
+                          vErrors = [err81];
+                        } else {
+                          vErrors.push(err81);
+                        }
+                        errors++;
+                      }
+                    } else {
+                      const err82 = { instancePath: instancePath + "/spec/targets/" + key14.replace(/~/g, "~0").replace(/\//g, "~1") + "/database", schemaPath: "#/properties/spec/properties/targets/additionalProperties/allOf/1/then/properties/database/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema101.properties.spec.properties.targets.additionalProperties.allOf[1].then.properties.database.type, parentSchema: schema101.properties.spec.properties.targets.additionalProperties.allOf[1].then.properties.database, data: data35 };
+                      if (vErrors === null) {
+                        vErrors = [err82];
+                      } else {
+                        vErrors.push(err82);
+                      }
+                      errors++;
+                    }
+                  }
+                  if (data29.user !== void 0) {
+                    let data36 = data29.user;
+                    if (typeof data36 === "string") {
+                      if (func1(data36) > 63) {
+                        const err83 = { instancePath: instancePath + "/spec/targets/" + key14.replace(/~/g, "~0").replace(/\//g, "~1") + "/user", schemaPath: "#/properties/spec/properties/targets/additionalProperties/allOf/1/then/properties/user/maxLength", keyword: "maxLength", params: { limit: 63 }, message: "must NOT have more than 63 characters", schema: 63, parentSchema: schema101.properties.spec.properties.targets.additionalProperties.allOf[1].then.properties.user, data: data36 };
+                        if (vErrors === null) {
+                          vErrors = [err83];
+                        } else {
+                          vErrors.push(err83);
+                        }
+                        errors++;
+                      }
+                      if (func1(data36) < 1) {
+                        const err84 = { instancePath: instancePath + "/spec/targets/" + key14.replace(/~/g, "~0").replace(/\//g, "~1") + "/user", schemaPath: "#/properties/spec/properties/targets/additionalProperties/allOf/1/then/properties/user/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema101.properties.spec.properties.targets.additionalProperties.allOf[1].then.properties.user, data: data36 };
+                        if (vErrors === null) {
+                          vErrors = [err84];
+                        } else {
+                          vErrors.push(err84);
+                        }
+                        errors++;
+                      }
+                    } else {
+                      const err85 = { instancePath: instancePath + "/spec/targets/" + key14.replace(/~/g, "~0").replace(/\//g, "~1") + "/user", schemaPath: "#/properties/spec/properties/targets/additionalProperties/allOf/1/then/properties/user/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema101.properties.spec.properties.targets.additionalProperties.allOf[1].then.properties.user.type, parentSchema: schema101.properties.spec.properties.targets.additionalProperties.allOf[1].then.properties.user, data: data36 };
                       if (vErrors === null) {
                         vErrors = [err85];
                       } else {
@@ -13751,49 +14022,60 @@ function validate46(data, { instancePath = "", parentData, parentDataProperty, r
                       }
                       errors++;
                     }
-                  } else {
-                    const err86 = { instancePath: instancePath + "/spec/lint/rules", schemaPath: "common.schema.json#/$defs/name/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema34.type, parentSchema: schema34, data: key19, propertyName: key19 };
-                    if (vErrors === null) {
-                      vErrors = [err86];
-                    } else {
-                      vErrors.push(err86);
-                    }
-                    errors++;
                   }
-                  var valid37 = _errs105 === errors;
-                  if (!valid37) {
-                    const err87 = { instancePath: instancePath + "/spec/lint/rules", schemaPath: "#/properties/spec/properties/lint/properties/rules/propertyNames", keyword: "propertyNames", params: { propertyName: key19 }, message: "property name must be valid", schema: schema100.properties.spec.properties.lint.properties.rules.propertyNames, parentSchema: schema100.properties.spec.properties.lint.properties.rules, data: data38 };
-                    if (vErrors === null) {
-                      vErrors = [err87];
+                  if (data29.passwordEnv !== void 0) {
+                    let data37 = data29.passwordEnv;
+                    if (typeof data37 === "string") {
+                      if (!pattern61.test(data37)) {
+                        const err86 = { instancePath: instancePath + "/spec/targets/" + key14.replace(/~/g, "~0").replace(/\//g, "~1") + "/passwordEnv", schemaPath: "#/properties/spec/properties/targets/additionalProperties/allOf/1/then/properties/passwordEnv/pattern", keyword: "pattern", params: { pattern: "^[A-Z_][A-Z0-9_]{0,127}$" }, message: 'must match pattern "^[A-Z_][A-Z0-9_]{0,127}$"', schema: "^[A-Z_][A-Z0-9_]{0,127}$", parentSchema: schema101.properties.spec.properties.targets.additionalProperties.allOf[1].then.properties.passwordEnv, data: data37 };
+                        if (vErrors === null) {
+                          vErrors = [err86];
+                        } else {
+                          vErrors.push(err86);
+                        }
+                        errors++;
+                      }
                     } else {
-                      vErrors.push(err87);
+                      const err87 = { instancePath: instancePath + "/spec/targets/" + key14.replace(/~/g, "~0").replace(/\//g, "~1") + "/passwordEnv", schemaPath: "#/properties/spec/properties/targets/additionalProperties/allOf/1/then/properties/passwordEnv/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema101.properties.spec.properties.targets.additionalProperties.allOf[1].then.properties.passwordEnv.type, parentSchema: schema101.properties.spec.properties.targets.additionalProperties.allOf[1].then.properties.passwordEnv, data: data37 };
+                      if (vErrors === null) {
+                        vErrors = [err87];
+                      } else {
+                        vErrors.push(err87);
+                      }
+                      errors++;
                     }
-                    errors++;
+                  }
+                  if (data29.rolePrefix !== void 0) {
+                    let data38 = data29.rolePrefix;
+                    if (typeof data38 === "string") {
+                      if (!pattern62.test(data38)) {
+                        const err88 = { instancePath: instancePath + "/spec/targets/" + key14.replace(/~/g, "~0").replace(/\//g, "~1") + "/rolePrefix", schemaPath: "#/properties/spec/properties/targets/additionalProperties/allOf/1/then/properties/rolePrefix/pattern", keyword: "pattern", params: { pattern: "^[a-z_][a-z0-9_]{0,15}$" }, message: 'must match pattern "^[a-z_][a-z0-9_]{0,15}$"', schema: "^[a-z_][a-z0-9_]{0,15}$", parentSchema: schema101.properties.spec.properties.targets.additionalProperties.allOf[1].then.properties.rolePrefix, data: data38 };
+                        if (vErrors === null) {
+                          vErrors = [err88];
+                        } else {
+                          vErrors.push(err88);
+                        }
+                        errors++;
+                      }
+                    } else {
+                      const err89 = { instancePath: instancePath + "/spec/targets/" + key14.replace(/~/g, "~0").replace(/\//g, "~1") + "/rolePrefix", schemaPath: "#/properties/spec/properties/targets/additionalProperties/allOf/1/then/properties/rolePrefix/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema101.properties.spec.properties.targets.additionalProperties.allOf[1].then.properties.rolePrefix.type, parentSchema: schema101.properties.spec.properties.targets.additionalProperties.allOf[1].then.properties.rolePrefix, data: data38 };
+                      if (vErrors === null) {
+                        vErrors = [err89];
+                      } else {
+                        vErrors.push(err89);
+                      }
+                      errors++;
+                    }
                   }
                 }
-                for (const key20 in data38) {
-                  let data39 = data38[key20];
-                  if (typeof data39 !== "string") {
-                    const err88 = { instancePath: instancePath + "/spec/lint/rules/" + key20.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/spec/properties/lint/properties/rules/additionalProperties/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema100.properties.spec.properties.lint.properties.rules.additionalProperties.type, parentSchema: schema100.properties.spec.properties.lint.properties.rules.additionalProperties, data: data39 };
-                    if (vErrors === null) {
-                      vErrors = [err88];
-                    } else {
-                      vErrors.push(err88);
-                    }
-                    errors++;
-                  }
-                  if (!(data39 === "error" || data39 === "warning" || data39 === "info" || data39 === "off")) {
-                    const err89 = { instancePath: instancePath + "/spec/lint/rules/" + key20.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/spec/properties/lint/properties/rules/additionalProperties/enum", keyword: "enum", params: { allowedValues: schema100.properties.spec.properties.lint.properties.rules.additionalProperties.enum }, message: "must be equal to one of the allowed values", schema: schema100.properties.spec.properties.lint.properties.rules.additionalProperties.enum, parentSchema: schema100.properties.spec.properties.lint.properties.rules.additionalProperties, data: data39 };
-                    if (vErrors === null) {
-                      vErrors = [err89];
-                    } else {
-                      vErrors.push(err89);
-                    }
-                    errors++;
-                  }
+                var _valid1 = _errs91 === errors;
+                valid34 = _valid1;
+                if (valid34) {
+                  var props1 = true;
                 }
-              } else {
-                const err90 = { instancePath: instancePath + "/spec/lint/rules", schemaPath: "#/properties/spec/properties/lint/properties/rules/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema100.properties.spec.properties.lint.properties.rules.type, parentSchema: schema100.properties.spec.properties.lint.properties.rules, data: data38 };
+              }
+              if (!valid34) {
+                const err90 = { instancePath: instancePath + "/spec/targets/" + key14.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/spec/properties/targets/additionalProperties/allOf/1/if", keyword: "if", params: { failingKeyword: "then" }, message: 'must match "then" schema', schema: schema101.properties.spec.properties.targets.additionalProperties.allOf[1].if, parentSchema: schema101.properties.spec.properties.targets.additionalProperties.allOf[1], data: data29 };
                 if (vErrors === null) {
                   vErrors = [err90];
                 } else {
@@ -13801,65 +14083,1144 @@ function validate46(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-            }
-            if (data37.soonExpiringDays !== void 0) {
-              let data40 = data37.soonExpiringDays;
-              if (!(typeof data40 == "number" && (!(data40 % 1) && !isNaN(data40)) && isFinite(data40))) {
-                const err91 = { instancePath: instancePath + "/spec/lint/soonExpiringDays", schemaPath: "#/properties/spec/properties/lint/properties/soonExpiringDays/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema100.properties.spec.properties.lint.properties.soonExpiringDays.type, parentSchema: schema100.properties.spec.properties.lint.properties.soonExpiringDays, data: data40 };
-                if (vErrors === null) {
-                  vErrors = [err91];
+              if (props0 !== true && props1 !== void 0) {
+                if (props1 === true) {
+                  props0 = true;
                 } else {
-                  vErrors.push(err91);
+                  props0 = props0 || {};
+                  Object.assign(props0, props1);
+                }
+              }
+              const _errs106 = errors;
+              let valid37 = true;
+              const _errs107 = errors;
+              if (data29 && typeof data29 == "object" && !Array.isArray(data29)) {
+                if (data29.type !== void 0) {
+                  if ("ldap" !== data29.type) {
+                    const err91 = {};
+                    if (vErrors === null) {
+                      vErrors = [err91];
+                    } else {
+                      vErrors.push(err91);
+                    }
+                    errors++;
+                  }
+                }
+              }
+              var _valid2 = _errs107 === errors;
+              errors = _errs106;
+              if (vErrors !== null) {
+                if (_errs106) {
+                  vErrors.length = _errs106;
+                } else {
+                  vErrors = null;
+                }
+              }
+              if (_valid2) {
+                const _errs109 = errors;
+                if (data29 && typeof data29 == "object" && !Array.isArray(data29)) {
+                  if (data29.url === void 0) {
+                    const err92 = { instancePath: instancePath + "/spec/targets/" + key14.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/spec/properties/targets/additionalProperties/allOf/2/then/required", keyword: "required", params: { missingProperty: "url" }, message: "must have required property 'url'", schema: schema101.properties.spec.properties.targets.additionalProperties.allOf[2].then.required, parentSchema: schema101.properties.spec.properties.targets.additionalProperties.allOf[2].then, data: data29 };
+                    if (vErrors === null) {
+                      vErrors = [err92];
+                    } else {
+                      vErrors.push(err92);
+                    }
+                    errors++;
+                  }
+                  if (data29.bindDn === void 0) {
+                    const err93 = { instancePath: instancePath + "/spec/targets/" + key14.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/spec/properties/targets/additionalProperties/allOf/2/then/required", keyword: "required", params: { missingProperty: "bindDn" }, message: "must have required property 'bindDn'", schema: schema101.properties.spec.properties.targets.additionalProperties.allOf[2].then.required, parentSchema: schema101.properties.spec.properties.targets.additionalProperties.allOf[2].then, data: data29 };
+                    if (vErrors === null) {
+                      vErrors = [err93];
+                    } else {
+                      vErrors.push(err93);
+                    }
+                    errors++;
+                  }
+                  if (data29.agentsDn === void 0) {
+                    const err94 = { instancePath: instancePath + "/spec/targets/" + key14.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/spec/properties/targets/additionalProperties/allOf/2/then/required", keyword: "required", params: { missingProperty: "agentsDn" }, message: "must have required property 'agentsDn'", schema: schema101.properties.spec.properties.targets.additionalProperties.allOf[2].then.required, parentSchema: schema101.properties.spec.properties.targets.additionalProperties.allOf[2].then, data: data29 };
+                    if (vErrors === null) {
+                      vErrors = [err94];
+                    } else {
+                      vErrors.push(err94);
+                    }
+                    errors++;
+                  }
+                  if (data29.groupsDn === void 0) {
+                    const err95 = { instancePath: instancePath + "/spec/targets/" + key14.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/spec/properties/targets/additionalProperties/allOf/2/then/required", keyword: "required", params: { missingProperty: "groupsDn" }, message: "must have required property 'groupsDn'", schema: schema101.properties.spec.properties.targets.additionalProperties.allOf[2].then.required, parentSchema: schema101.properties.spec.properties.targets.additionalProperties.allOf[2].then, data: data29 };
+                    if (vErrors === null) {
+                      vErrors = [err95];
+                    } else {
+                      vErrors.push(err95);
+                    }
+                    errors++;
+                  }
+                  for (const key17 in data29) {
+                    if (!(key17 === "type" || key17 === "description" || key17 === "timeoutSeconds" || key17 === "url" || key17 === "bindDn" || key17 === "passwordEnv" || key17 === "agentsDn" || key17 === "groupsDn")) {
+                      const err96 = { instancePath: instancePath + "/spec/targets/" + key14.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/spec/properties/targets/additionalProperties/allOf/2/then/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key17 }, message: "must NOT have additional properties", schema: false, parentSchema: schema101.properties.spec.properties.targets.additionalProperties.allOf[2].then, data: data29 };
+                      if (vErrors === null) {
+                        vErrors = [err96];
+                      } else {
+                        vErrors.push(err96);
+                      }
+                      errors++;
+                    }
+                  }
+                  if (data29.url !== void 0) {
+                    let data40 = data29.url;
+                    if (typeof data40 === "string") {
+                      if (func1(data40) > 2048) {
+                        const err97 = { instancePath: instancePath + "/spec/targets/" + key14.replace(/~/g, "~0").replace(/\//g, "~1") + "/url", schemaPath: "#/properties/spec/properties/targets/additionalProperties/allOf/2/then/properties/url/maxLength", keyword: "maxLength", params: { limit: 2048 }, message: "must NOT have more than 2048 characters", schema: 2048, parentSchema: schema101.properties.spec.properties.targets.additionalProperties.allOf[2].then.properties.url, data: data40 };
+                        if (vErrors === null) {
+                          vErrors = [err97];
+                        } else {
+                          vErrors.push(err97);
+                        }
+                        errors++;
+                      }
+                      if (!pattern63.test(data40)) {
+                        const err98 = { instancePath: instancePath + "/spec/targets/" + key14.replace(/~/g, "~0").replace(/\//g, "~1") + "/url", schemaPath: "#/properties/spec/properties/targets/additionalProperties/allOf/2/then/properties/url/pattern", keyword: "pattern", params: { pattern: "^ldaps?://[^\\s]+$" }, message: 'must match pattern "^ldaps?://[^\\s]+$"', schema: "^ldaps?://[^\\s]+$", parentSchema: schema101.properties.spec.properties.targets.additionalProperties.allOf[2].then.properties.url, data: data40 };
+                        if (vErrors === null) {
+                          vErrors = [err98];
+                        } else {
+                          vErrors.push(err98);
+                        }
+                        errors++;
+                      }
+                    } else {
+                      const err99 = { instancePath: instancePath + "/spec/targets/" + key14.replace(/~/g, "~0").replace(/\//g, "~1") + "/url", schemaPath: "#/properties/spec/properties/targets/additionalProperties/allOf/2/then/properties/url/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema101.properties.spec.properties.targets.additionalProperties.allOf[2].then.properties.url.type, parentSchema: schema101.properties.spec.properties.targets.additionalProperties.allOf[2].then.properties.url, data: data40 };
+                      if (vErrors === null) {
+                        vErrors = [err99];
+                      } else {
+                        vErrors.push(err99);
+                      }
+                      errors++;
+                    }
+                  }
+                  if (data29.bindDn !== void 0) {
+                    let data41 = data29.bindDn;
+                    if (typeof data41 === "string") {
+                      if (func1(data41) > 1024) {
+                        const err100 = { instancePath: instancePath + "/spec/targets/" + key14.replace(/~/g, "~0").replace(/\//g, "~1") + "/bindDn", schemaPath: "#/properties/spec/properties/targets/additionalProperties/allOf/2/then/properties/bindDn/maxLength", keyword: "maxLength", params: { limit: 1024 }, message: "must NOT have more than 1024 characters", schema: 1024, parentSchema: schema101.properties.spec.properties.targets.additionalProperties.allOf[2].then.properties.bindDn, data: data41 };
+                        if (vErrors === null) {
+                          vErrors = [err100];
+                        } else {
+                          vErrors.push(err100);
+                        }
+                        errors++;
+                      }
+                      if (func1(data41) < 3) {
+                        const err101 = { instancePath: instancePath + "/spec/targets/" + key14.replace(/~/g, "~0").replace(/\//g, "~1") + "/bindDn", schemaPath: "#/properties/spec/properties/targets/additionalProperties/allOf/2/then/properties/bindDn/minLength", keyword: "minLength", params: { limit: 3 }, message: "must NOT have fewer than 3 characters", schema: 3, parentSchema: schema101.properties.spec.properties.targets.additionalProperties.allOf[2].then.properties.bindDn, data: data41 };
+                        if (vErrors === null) {
+                          vErrors = [err101];
+                        } else {
+                          vErrors.push(err101);
+                        }
+                        errors++;
+                      }
+                    } else {
+                      const err102 = { instancePath: instancePath + "/spec/targets/" + key14.replace(/~/g, "~0").replace(/\//g, "~1") + "/bindDn", schemaPath: "#/properties/spec/properties/targets/additionalProperties/allOf/2/then/properties/bindDn/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema101.properties.spec.properties.targets.additionalProperties.allOf[2].then.properties.bindDn.type, parentSchema: schema101.properties.spec.properties.targets.additionalProperties.allOf[2].then.properties.bindDn, data: data41 };
+                      if (vErrors === null) {
+                        vErrors = [err102];
+                      } else {
+                        vErrors.push(err102);
+                      }
+                      errors++;
+                    }
+                  }
+                  if (data29.passwordEnv !== void 0) {
+                    let data42 = data29.passwordEnv;
+                    if (typeof data42 === "string") {
+                      if (!pattern61.test(data42)) {
+                        const err103 = { instancePath: instancePath + "/spec/targets/" + key14.replace(/~/g, "~0").replace(/\//g, "~1") + "/passwordEnv", schemaPath: "#/properties/spec/properties/targets/additionalProperties/allOf/2/then/properties/passwordEnv/pattern", keyword: "pattern", params: { pattern: "^[A-Z_][A-Z0-9_]{0,127}$" }, message: 'must match pattern "^[A-Z_][A-Z0-9_]{0,127}$"', schema: "^[A-Z_][A-Z0-9_]{0,127}$", parentSchema: schema101.properties.spec.properties.targets.additionalProperties.allOf[2].then.properties.passwordEnv, data: data42 };
+                        if (vErrors === null) {
+                          vErrors = [err103];
+                        } else {
+                          vErrors.push(err103);
+                        }
+                        errors++;
+                      }
+                    } else {
+                      const err104 = { instancePath: instancePath + "/spec/targets/" + key14.replace(/~/g, "~0").replace(/\//g, "~1") + "/passwordEnv", schemaPath: "#/properties/spec/properties/targets/additionalProperties/allOf/2/then/properties/passwordEnv/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema101.properties.spec.properties.targets.additionalProperties.allOf[2].then.properties.passwordEnv.type, parentSchema: schema101.properties.spec.properties.targets.additionalProperties.allOf[2].then.properties.passwordEnv, data: data42 };
+                      if (vErrors === null) {
+                        vErrors = [err104];
+                      } else {
+                        vErrors.push(err104);
+                      }
+                      errors++;
+                    }
+                  }
+                  if (data29.agentsDn !== void 0) {
+                    let data43 = data29.agentsDn;
+                    if (typeof data43 === "string") {
+                      if (func1(data43) > 1024) {
+                        const err105 = { instancePath: instancePath + "/spec/targets/" + key14.replace(/~/g, "~0").replace(/\//g, "~1") + "/agentsDn", schemaPath: "#/properties/spec/properties/targets/additionalProperties/allOf/2/then/properties/agentsDn/maxLength", keyword: "maxLength", params: { limit: 1024 }, message: "must NOT have more than 1024 characters", schema: 1024, parentSchema: schema101.properties.spec.properties.targets.additionalProperties.allOf[2].then.properties.agentsDn, data: data43 };
+                        if (vErrors === null) {
+                          vErrors = [err105];
+                        } else {
+                          vErrors.push(err105);
+                        }
+                        errors++;
+                      }
+                      if (func1(data43) < 3) {
+                        const err106 = { instancePath: instancePath + "/spec/targets/" + key14.replace(/~/g, "~0").replace(/\//g, "~1") + "/agentsDn", schemaPath: "#/properties/spec/properties/targets/additionalProperties/allOf/2/then/properties/agentsDn/minLength", keyword: "minLength", params: { limit: 3 }, message: "must NOT have fewer than 3 characters", schema: 3, parentSchema: schema101.properties.spec.properties.targets.additionalProperties.allOf[2].then.properties.agentsDn, data: data43 };
+                        if (vErrors === null) {
+                          vErrors = [err106];
+                        } else {
+                          vErrors.push(err106);
+                        }
+                        errors++;
+                      }
+                    } else {
+                      const err107 = { instancePath: instancePath + "/spec/targets/" + key14.replace(/~/g, "~0").replace(/\//g, "~1") + "/agentsDn", schemaPath: "#/properties/spec/properties/targets/additionalProperties/allOf/2/then/properties/agentsDn/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema101.properties.spec.properties.targets.additionalProperties.allOf[2].then.properties.agentsDn.type, parentSchema: schema101.properties.spec.properties.targets.additionalProperties.allOf[2].then.properties.agentsDn, data: data43 };
+                      if (vErrors === null) {
+                        vErrors = [err107];
+                      } else {
+                        vErrors.push(err107);
+                      }
+                      errors++;
+                    }
+                  }
+                  if (data29.groupsDn !== void 0) {
+                    let data44 = data29.groupsDn;
+                    if (typeof data44 === "string") {
+                      if (func1(data44) > 1024) {
+                        const err108 = { instancePath: instancePath + "/spec/targets/" + key14.replace(/~/g, "~0").replace(/\//g, "~1") + "/groupsDn", schemaPath: "#/properties/spec/properties/targets/additionalProperties/allOf/2/then/properties/groupsDn/maxLength", keyword: "maxLength", params: { limit: 1024 }, message: "must NOT have more than 1024 characters", schema: 1024, parentSchema: schema101.properties.spec.properties.targets.additionalProperties.allOf[2].then.properties.groupsDn, data: data44 };
+                        if (vErrors === null) {
+                          vErrors = [err108];
+                        } else {
+                          vErrors.push(err108);
+                        }
+                        errors++;
+                      }
+                      if (func1(data44) < 3) {
+                        const err109 = { instancePath: instancePath + "/spec/targets/" + key14.replace(/~/g, "~0").replace(/\//g, "~1") + "/groupsDn", schemaPath: "#/properties/spec/properties/targets/additionalProperties/allOf/2/then/properties/groupsDn/minLength", keyword: "minLength", params: { limit: 3 }, message: "must NOT have fewer than 3 characters", schema: 3, parentSchema: schema101.properties.spec.properties.targets.additionalProperties.allOf[2].then.properties.groupsDn, data: data44 };
+                        if (vErrors === null) {
+                          vErrors = [err109];
+                        } else {
+                          vErrors.push(err109);
+                        }
+                        errors++;
+                      }
+                    } else {
+                      const err110 = { instancePath: instancePath + "/spec/targets/" + key14.replace(/~/g, "~0").replace(/\//g, "~1") + "/groupsDn", schemaPath: "#/properties/spec/properties/targets/additionalProperties/allOf/2/then/properties/groupsDn/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema101.properties.spec.properties.targets.additionalProperties.allOf[2].then.properties.groupsDn.type, parentSchema: schema101.properties.spec.properties.targets.additionalProperties.allOf[2].then.properties.groupsDn, data: data44 };
+                      if (vErrors === null) {
+                        vErrors = [err110];
+                      } else {
+                        vErrors.push(err110);
+                      }
+                      errors++;
+                    }
+                  }
+                }
+                var _valid2 = _errs109 === errors;
+                valid37 = _valid2;
+                if (valid37) {
+                  var props2 = true;
+                }
+              }
+              if (!valid37) {
+                const err111 = { instancePath: instancePath + "/spec/targets/" + key14.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/spec/properties/targets/additionalProperties/allOf/2/if", keyword: "if", params: { failingKeyword: "then" }, message: 'must match "then" schema', schema: schema101.properties.spec.properties.targets.additionalProperties.allOf[2].if, parentSchema: schema101.properties.spec.properties.targets.additionalProperties.allOf[2], data: data29 };
+                if (vErrors === null) {
+                  vErrors = [err111];
+                } else {
+                  vErrors.push(err111);
                 }
                 errors++;
               }
-              if (typeof data40 == "number" && isFinite(data40)) {
-                if (data40 > 365 || isNaN(data40)) {
-                  const err92 = { instancePath: instancePath + "/spec/lint/soonExpiringDays", schemaPath: "#/properties/spec/properties/lint/properties/soonExpiringDays/maximum", keyword: "maximum", params: { comparison: "<=", limit: 365 }, message: "must be <= 365", schema: 365, parentSchema: schema100.properties.spec.properties.lint.properties.soonExpiringDays, data: data40 };
+              if (props0 !== true && props2 !== void 0) {
+                if (props2 === true) {
+                  props0 = true;
+                } else {
+                  props0 = props0 || {};
+                  Object.assign(props0, props2);
+                }
+              }
+              const _errs122 = errors;
+              let valid40 = true;
+              const _errs123 = errors;
+              if (data29 && typeof data29 == "object" && !Array.isArray(data29)) {
+                if (data29.type !== void 0) {
+                  if ("scim" !== data29.type) {
+                    const err112 = {};
+                    if (vErrors === null) {
+                      vErrors = [err112];
+                    } else {
+                      vErrors.push(err112);
+                    }
+                    errors++;
+                  }
+                }
+              }
+              var _valid3 = _errs123 === errors;
+              errors = _errs122;
+              if (vErrors !== null) {
+                if (_errs122) {
+                  vErrors.length = _errs122;
+                } else {
+                  vErrors = null;
+                }
+              }
+              if (_valid3) {
+                const _errs125 = errors;
+                if (data29 && typeof data29 == "object" && !Array.isArray(data29)) {
+                  if (data29.url === void 0) {
+                    const err113 = { instancePath: instancePath + "/spec/targets/" + key14.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/spec/properties/targets/additionalProperties/allOf/3/then/required", keyword: "required", params: { missingProperty: "url" }, message: "must have required property 'url'", schema: schema101.properties.spec.properties.targets.additionalProperties.allOf[3].then.required, parentSchema: schema101.properties.spec.properties.targets.additionalProperties.allOf[3].then, data: data29 };
+                    if (vErrors === null) {
+                      vErrors = [err113];
+                    } else {
+                      vErrors.push(err113);
+                    }
+                    errors++;
+                  }
+                  for (const key18 in data29) {
+                    if (!(key18 === "type" || key18 === "description" || key18 === "timeoutSeconds" || key18 === "url" || key18 === "tokenEnv")) {
+                      const err114 = { instancePath: instancePath + "/spec/targets/" + key14.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/spec/properties/targets/additionalProperties/allOf/3/then/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key18 }, message: "must NOT have additional properties", schema: false, parentSchema: schema101.properties.spec.properties.targets.additionalProperties.allOf[3].then, data: data29 };
+                      if (vErrors === null) {
+                        vErrors = [err114];
+                      } else {
+                        vErrors.push(err114);
+                      }
+                      errors++;
+                    }
+                  }
+                  if (data29.url !== void 0) {
+                    let data46 = data29.url;
+                    if (typeof data46 === "string") {
+                      if (func1(data46) > 2048) {
+                        const err115 = { instancePath: instancePath + "/spec/targets/" + key14.replace(/~/g, "~0").replace(/\//g, "~1") + "/url", schemaPath: "#/properties/spec/properties/targets/additionalProperties/allOf/3/then/properties/url/maxLength", keyword: "maxLength", params: { limit: 2048 }, message: "must NOT have more than 2048 characters", schema: 2048, parentSchema: schema101.properties.spec.properties.targets.additionalProperties.allOf[3].then.properties.url, data: data46 };
+                        if (vErrors === null) {
+                          vErrors = [err115];
+                        } else {
+                          vErrors.push(err115);
+                        }
+                        errors++;
+                      }
+                      if (!pattern65.test(data46)) {
+                        const err116 = { instancePath: instancePath + "/spec/targets/" + key14.replace(/~/g, "~0").replace(/\//g, "~1") + "/url", schemaPath: "#/properties/spec/properties/targets/additionalProperties/allOf/3/then/properties/url/pattern", keyword: "pattern", params: { pattern: "^https?://[^\\s]+$" }, message: 'must match pattern "^https?://[^\\s]+$"', schema: "^https?://[^\\s]+$", parentSchema: schema101.properties.spec.properties.targets.additionalProperties.allOf[3].then.properties.url, data: data46 };
+                        if (vErrors === null) {
+                          vErrors = [err116];
+                        } else {
+                          vErrors.push(err116);
+                        }
+                        errors++;
+                      }
+                    } else {
+                      const err117 = { instancePath: instancePath + "/spec/targets/" + key14.replace(/~/g, "~0").replace(/\//g, "~1") + "/url", schemaPath: "#/properties/spec/properties/targets/additionalProperties/allOf/3/then/properties/url/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema101.properties.spec.properties.targets.additionalProperties.allOf[3].then.properties.url.type, parentSchema: schema101.properties.spec.properties.targets.additionalProperties.allOf[3].then.properties.url, data: data46 };
+                      if (vErrors === null) {
+                        vErrors = [err117];
+                      } else {
+                        vErrors.push(err117);
+                      }
+                      errors++;
+                    }
+                  }
+                  if (data29.tokenEnv !== void 0) {
+                    let data47 = data29.tokenEnv;
+                    if (typeof data47 === "string") {
+                      if (!pattern61.test(data47)) {
+                        const err118 = { instancePath: instancePath + "/spec/targets/" + key14.replace(/~/g, "~0").replace(/\//g, "~1") + "/tokenEnv", schemaPath: "#/properties/spec/properties/targets/additionalProperties/allOf/3/then/properties/tokenEnv/pattern", keyword: "pattern", params: { pattern: "^[A-Z_][A-Z0-9_]{0,127}$" }, message: 'must match pattern "^[A-Z_][A-Z0-9_]{0,127}$"', schema: "^[A-Z_][A-Z0-9_]{0,127}$", parentSchema: schema101.properties.spec.properties.targets.additionalProperties.allOf[3].then.properties.tokenEnv, data: data47 };
+                        if (vErrors === null) {
+                          vErrors = [err118];
+                        } else {
+                          vErrors.push(err118);
+                        }
+                        errors++;
+                      }
+                    } else {
+                      const err119 = { instancePath: instancePath + "/spec/targets/" + key14.replace(/~/g, "~0").replace(/\//g, "~1") + "/tokenEnv", schemaPath: "#/properties/spec/properties/targets/additionalProperties/allOf/3/then/properties/tokenEnv/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema101.properties.spec.properties.targets.additionalProperties.allOf[3].then.properties.tokenEnv.type, parentSchema: schema101.properties.spec.properties.targets.additionalProperties.allOf[3].then.properties.tokenEnv, data: data47 };
+                      if (vErrors === null) {
+                        vErrors = [err119];
+                      } else {
+                        vErrors.push(err119);
+                      }
+                      errors++;
+                    }
+                  }
+                }
+                var _valid3 = _errs125 === errors;
+                valid40 = _valid3;
+                if (valid40) {
+                  var props3 = true;
+                }
+              }
+              if (!valid40) {
+                const err120 = { instancePath: instancePath + "/spec/targets/" + key14.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/spec/properties/targets/additionalProperties/allOf/3/if", keyword: "if", params: { failingKeyword: "then" }, message: 'must match "then" schema', schema: schema101.properties.spec.properties.targets.additionalProperties.allOf[3].if, parentSchema: schema101.properties.spec.properties.targets.additionalProperties.allOf[3], data: data29 };
+                if (vErrors === null) {
+                  vErrors = [err120];
+                } else {
+                  vErrors.push(err120);
+                }
+                errors++;
+              }
+              if (props0 !== true && props3 !== void 0) {
+                if (props3 === true) {
+                  props0 = true;
+                } else {
+                  props0 = props0 || {};
+                  Object.assign(props0, props3);
+                }
+              }
+              const _errs132 = errors;
+              let valid43 = true;
+              const _errs133 = errors;
+              if (data29 && typeof data29 == "object" && !Array.isArray(data29)) {
+                if (data29.type !== void 0) {
+                  if ("aws-iam" !== data29.type) {
+                    const err121 = {};
+                    if (vErrors === null) {
+                      vErrors = [err121];
+                    } else {
+                      vErrors.push(err121);
+                    }
+                    errors++;
+                  }
+                }
+              }
+              var _valid4 = _errs133 === errors;
+              errors = _errs132;
+              if (vErrors !== null) {
+                if (_errs132) {
+                  vErrors.length = _errs132;
+                } else {
+                  vErrors = null;
+                }
+              }
+              if (_valid4) {
+                const _errs135 = errors;
+                if (data29 && typeof data29 == "object" && !Array.isArray(data29)) {
+                  if (data29.trustedPrincipal === void 0) {
+                    const err122 = { instancePath: instancePath + "/spec/targets/" + key14.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/spec/properties/targets/additionalProperties/allOf/4/then/required", keyword: "required", params: { missingProperty: "trustedPrincipal" }, message: "must have required property 'trustedPrincipal'", schema: schema101.properties.spec.properties.targets.additionalProperties.allOf[4].then.required, parentSchema: schema101.properties.spec.properties.targets.additionalProperties.allOf[4].then, data: data29 };
+                    if (vErrors === null) {
+                      vErrors = [err122];
+                    } else {
+                      vErrors.push(err122);
+                    }
+                    errors++;
+                  }
+                  for (const key19 in data29) {
+                    if (!func5.call(schema101.properties.spec.properties.targets.additionalProperties.allOf[4].then.properties, key19)) {
+                      const err123 = { instancePath: instancePath + "/spec/targets/" + key14.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/spec/properties/targets/additionalProperties/allOf/4/then/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key19 }, message: "must NOT have additional properties", schema: false, parentSchema: schema101.properties.spec.properties.targets.additionalProperties.allOf[4].then, data: data29 };
+                      if (vErrors === null) {
+                        vErrors = [err123];
+                      } else {
+                        vErrors.push(err123);
+                      }
+                      errors++;
+                    }
+                  }
+                  if (data29.region !== void 0) {
+                    let data49 = data29.region;
+                    if (typeof data49 === "string") {
+                      if (!pattern67.test(data49)) {
+                        const err124 = { instancePath: instancePath + "/spec/targets/" + key14.replace(/~/g, "~0").replace(/\//g, "~1") + "/region", schemaPath: "#/properties/spec/properties/targets/additionalProperties/allOf/4/then/properties/region/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9-]{1,32}$" }, message: 'must match pattern "^[a-z0-9-]{1,32}$"', schema: "^[a-z0-9-]{1,32}$", parentSchema: schema101.properties.spec.properties.targets.additionalProperties.allOf[4].then.properties.region, data: data49 };
+                        if (vErrors === null) {
+                          vErrors = [err124];
+                        } else {
+                          vErrors.push(err124);
+                        }
+                        errors++;
+                      }
+                    } else {
+                      const err125 = { instancePath: instancePath + "/spec/targets/" + key14.replace(/~/g, "~0").replace(/\//g, "~1") + "/region", schemaPath: "#/properties/spec/properties/targets/additionalProperties/allOf/4/then/properties/region/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema101.properties.spec.properties.targets.additionalProperties.allOf[4].then.properties.region.type, parentSchema: schema101.properties.spec.properties.targets.additionalProperties.allOf[4].then.properties.region, data: data49 };
+                      if (vErrors === null) {
+                        vErrors = [err125];
+                      } else {
+                        vErrors.push(err125);
+                      }
+                      errors++;
+                    }
+                  }
+                  if (data29.endpoint !== void 0) {
+                    let data50 = data29.endpoint;
+                    if (typeof data50 === "string") {
+                      if (func1(data50) > 2048) {
+                        const err126 = { instancePath: instancePath + "/spec/targets/" + key14.replace(/~/g, "~0").replace(/\//g, "~1") + "/endpoint", schemaPath: "#/properties/spec/properties/targets/additionalProperties/allOf/4/then/properties/endpoint/maxLength", keyword: "maxLength", params: { limit: 2048 }, message: "must NOT have more than 2048 characters", schema: 2048, parentSchema: schema101.properties.spec.properties.targets.additionalProperties.allOf[4].then.properties.endpoint, data: data50 };
+                        if (vErrors === null) {
+                          vErrors = [err126];
+                        } else {
+                          vErrors.push(err126);
+                        }
+                        errors++;
+                      }
+                      if (!pattern65.test(data50)) {
+                        const err127 = { instancePath: instancePath + "/spec/targets/" + key14.replace(/~/g, "~0").replace(/\//g, "~1") + "/endpoint", schemaPath: "#/properties/spec/properties/targets/additionalProperties/allOf/4/then/properties/endpoint/pattern", keyword: "pattern", params: { pattern: "^https?://[^\\s]+$" }, message: 'must match pattern "^https?://[^\\s]+$"', schema: "^https?://[^\\s]+$", parentSchema: schema101.properties.spec.properties.targets.additionalProperties.allOf[4].then.properties.endpoint, data: data50 };
+                        if (vErrors === null) {
+                          vErrors = [err127];
+                        } else {
+                          vErrors.push(err127);
+                        }
+                        errors++;
+                      }
+                    } else {
+                      const err128 = { instancePath: instancePath + "/spec/targets/" + key14.replace(/~/g, "~0").replace(/\//g, "~1") + "/endpoint", schemaPath: "#/properties/spec/properties/targets/additionalProperties/allOf/4/then/properties/endpoint/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema101.properties.spec.properties.targets.additionalProperties.allOf[4].then.properties.endpoint.type, parentSchema: schema101.properties.spec.properties.targets.additionalProperties.allOf[4].then.properties.endpoint, data: data50 };
+                      if (vErrors === null) {
+                        vErrors = [err128];
+                      } else {
+                        vErrors.push(err128);
+                      }
+                      errors++;
+                    }
+                  }
+                  if (data29.accessKeyIdEnv !== void 0) {
+                    let data51 = data29.accessKeyIdEnv;
+                    if (typeof data51 === "string") {
+                      if (!pattern61.test(data51)) {
+                        const err129 = { instancePath: instancePath + "/spec/targets/" + key14.replace(/~/g, "~0").replace(/\//g, "~1") + "/accessKeyIdEnv", schemaPath: "#/properties/spec/properties/targets/additionalProperties/allOf/4/then/properties/accessKeyIdEnv/pattern", keyword: "pattern", params: { pattern: "^[A-Z_][A-Z0-9_]{0,127}$" }, message: 'must match pattern "^[A-Z_][A-Z0-9_]{0,127}$"', schema: "^[A-Z_][A-Z0-9_]{0,127}$", parentSchema: schema101.properties.spec.properties.targets.additionalProperties.allOf[4].then.properties.accessKeyIdEnv, data: data51 };
+                        if (vErrors === null) {
+                          vErrors = [err129];
+                        } else {
+                          vErrors.push(err129);
+                        }
+                        errors++;
+                      }
+                    } else {
+                      const err130 = { instancePath: instancePath + "/spec/targets/" + key14.replace(/~/g, "~0").replace(/\//g, "~1") + "/accessKeyIdEnv", schemaPath: "#/properties/spec/properties/targets/additionalProperties/allOf/4/then/properties/accessKeyIdEnv/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema101.properties.spec.properties.targets.additionalProperties.allOf[4].then.properties.accessKeyIdEnv.type, parentSchema: schema101.properties.spec.properties.targets.additionalProperties.allOf[4].then.properties.accessKeyIdEnv, data: data51 };
+                      if (vErrors === null) {
+                        vErrors = [err130];
+                      } else {
+                        vErrors.push(err130);
+                      }
+                      errors++;
+                    }
+                  }
+                  if (data29.secretAccessKeyEnv !== void 0) {
+                    let data52 = data29.secretAccessKeyEnv;
+                    if (typeof data52 === "string") {
+                      if (!pattern61.test(data52)) {
+                        const err131 = { instancePath: instancePath + "/spec/targets/" + key14.replace(/~/g, "~0").replace(/\//g, "~1") + "/secretAccessKeyEnv", schemaPath: "#/properties/spec/properties/targets/additionalProperties/allOf/4/then/properties/secretAccessKeyEnv/pattern", keyword: "pattern", params: { pattern: "^[A-Z_][A-Z0-9_]{0,127}$" }, message: 'must match pattern "^[A-Z_][A-Z0-9_]{0,127}$"', schema: "^[A-Z_][A-Z0-9_]{0,127}$", parentSchema: schema101.properties.spec.properties.targets.additionalProperties.allOf[4].then.properties.secretAccessKeyEnv, data: data52 };
+                        if (vErrors === null) {
+                          vErrors = [err131];
+                        } else {
+                          vErrors.push(err131);
+                        }
+                        errors++;
+                      }
+                    } else {
+                      const err132 = { instancePath: instancePath + "/spec/targets/" + key14.replace(/~/g, "~0").replace(/\//g, "~1") + "/secretAccessKeyEnv", schemaPath: "#/properties/spec/properties/targets/additionalProperties/allOf/4/then/properties/secretAccessKeyEnv/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema101.properties.spec.properties.targets.additionalProperties.allOf[4].then.properties.secretAccessKeyEnv.type, parentSchema: schema101.properties.spec.properties.targets.additionalProperties.allOf[4].then.properties.secretAccessKeyEnv, data: data52 };
+                      if (vErrors === null) {
+                        vErrors = [err132];
+                      } else {
+                        vErrors.push(err132);
+                      }
+                      errors++;
+                    }
+                  }
+                  if (data29.path !== void 0) {
+                    let data53 = data29.path;
+                    if (typeof data53 === "string") {
+                      if (!pattern71.test(data53)) {
+                        const err133 = { instancePath: instancePath + "/spec/targets/" + key14.replace(/~/g, "~0").replace(/\//g, "~1") + "/path", schemaPath: "#/properties/spec/properties/targets/additionalProperties/allOf/4/then/properties/path/pattern", keyword: "pattern", params: { pattern: "^/([A-Za-z0-9+=,.@_-]+/)*$" }, message: 'must match pattern "^/([A-Za-z0-9+=,.@_-]+/)*$"', schema: "^/([A-Za-z0-9+=,.@_-]+/)*$", parentSchema: schema101.properties.spec.properties.targets.additionalProperties.allOf[4].then.properties.path, data: data53 };
+                        if (vErrors === null) {
+                          vErrors = [err133];
+                        } else {
+                          vErrors.push(err133);
+                        }
+                        errors++;
+                      }
+                    } else {
+                      const err134 = { instancePath: instancePath + "/spec/targets/" + key14.replace(/~/g, "~0").replace(/\//g, "~1") + "/path", schemaPath: "#/properties/spec/properties/targets/additionalProperties/allOf/4/then/properties/path/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema101.properties.spec.properties.targets.additionalProperties.allOf[4].then.properties.path.type, parentSchema: schema101.properties.spec.properties.targets.additionalProperties.allOf[4].then.properties.path, data: data53 };
+                      if (vErrors === null) {
+                        vErrors = [err134];
+                      } else {
+                        vErrors.push(err134);
+                      }
+                      errors++;
+                    }
+                  }
+                  if (data29.trustedPrincipal !== void 0) {
+                    let data54 = data29.trustedPrincipal;
+                    if (typeof data54 === "string") {
+                      if (!pattern72.test(data54)) {
+                        const err135 = { instancePath: instancePath + "/spec/targets/" + key14.replace(/~/g, "~0").replace(/\//g, "~1") + "/trustedPrincipal", schemaPath: "#/properties/spec/properties/targets/additionalProperties/allOf/4/then/properties/trustedPrincipal/pattern", keyword: "pattern", params: { pattern: "^arn:aws[a-z-]*:iam::[0-9]{12}:[A-Za-z0-9+=,.@_/-]+$" }, message: 'must match pattern "^arn:aws[a-z-]*:iam::[0-9]{12}:[A-Za-z0-9+=,.@_/-]+$"', schema: "^arn:aws[a-z-]*:iam::[0-9]{12}:[A-Za-z0-9+=,.@_/-]+$", parentSchema: schema101.properties.spec.properties.targets.additionalProperties.allOf[4].then.properties.trustedPrincipal, data: data54 };
+                        if (vErrors === null) {
+                          vErrors = [err135];
+                        } else {
+                          vErrors.push(err135);
+                        }
+                        errors++;
+                      }
+                    } else {
+                      const err136 = { instancePath: instancePath + "/spec/targets/" + key14.replace(/~/g, "~0").replace(/\//g, "~1") + "/trustedPrincipal", schemaPath: "#/properties/spec/properties/targets/additionalProperties/allOf/4/then/properties/trustedPrincipal/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema101.properties.spec.properties.targets.additionalProperties.allOf[4].then.properties.trustedPrincipal.type, parentSchema: schema101.properties.spec.properties.targets.additionalProperties.allOf[4].then.properties.trustedPrincipal, data: data54 };
+                      if (vErrors === null) {
+                        vErrors = [err136];
+                      } else {
+                        vErrors.push(err136);
+                      }
+                      errors++;
+                    }
+                  }
+                }
+                var _valid4 = _errs135 === errors;
+                valid43 = _valid4;
+                if (valid43) {
+                  var props4 = true;
+                }
+              }
+              if (!valid43) {
+                const err137 = { instancePath: instancePath + "/spec/targets/" + key14.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/spec/properties/targets/additionalProperties/allOf/4/if", keyword: "if", params: { failingKeyword: "then" }, message: 'must match "then" schema', schema: schema101.properties.spec.properties.targets.additionalProperties.allOf[4].if, parentSchema: schema101.properties.spec.properties.targets.additionalProperties.allOf[4], data: data29 };
+                if (vErrors === null) {
+                  vErrors = [err137];
+                } else {
+                  vErrors.push(err137);
+                }
+                errors++;
+              }
+              if (props0 !== true && props4 !== void 0) {
+                if (props4 === true) {
+                  props0 = true;
+                } else {
+                  props0 = props0 || {};
+                  Object.assign(props0, props4);
+                }
+              }
+              const _errs150 = errors;
+              let valid46 = true;
+              const _errs151 = errors;
+              if (data29 && typeof data29 == "object" && !Array.isArray(data29)) {
+                if (data29.type !== void 0) {
+                  if ("okta" !== data29.type) {
+                    const err138 = {};
+                    if (vErrors === null) {
+                      vErrors = [err138];
+                    } else {
+                      vErrors.push(err138);
+                    }
+                    errors++;
+                  }
+                }
+              }
+              var _valid5 = _errs151 === errors;
+              errors = _errs150;
+              if (vErrors !== null) {
+                if (_errs150) {
+                  vErrors.length = _errs150;
+                } else {
+                  vErrors = null;
+                }
+              }
+              if (_valid5) {
+                const _errs153 = errors;
+                if (data29 && typeof data29 == "object" && !Array.isArray(data29)) {
+                  for (const key20 in data29) {
+                    if (!(key20 === "type" || key20 === "description" || key20 === "timeoutSeconds" || key20 === "url" || key20 === "tokenEnv")) {
+                      const err139 = { instancePath: instancePath + "/spec/targets/" + key14.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/spec/properties/targets/additionalProperties/allOf/5/then/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key20 }, message: "must NOT have additional properties", schema: false, parentSchema: schema101.properties.spec.properties.targets.additionalProperties.allOf[5].then, data: data29 };
+                      if (vErrors === null) {
+                        vErrors = [err139];
+                      } else {
+                        vErrors.push(err139);
+                      }
+                      errors++;
+                    }
+                  }
+                  if (data29.url !== void 0) {
+                    let data56 = data29.url;
+                    if (typeof data56 === "string") {
+                      if (func1(data56) > 2048) {
+                        const err140 = { instancePath: instancePath + "/spec/targets/" + key14.replace(/~/g, "~0").replace(/\//g, "~1") + "/url", schemaPath: "#/properties/spec/properties/targets/additionalProperties/allOf/5/then/properties/url/maxLength", keyword: "maxLength", params: { limit: 2048 }, message: "must NOT have more than 2048 characters", schema: 2048, parentSchema: schema101.properties.spec.properties.targets.additionalProperties.allOf[5].then.properties.url, data: data56 };
+                        if (vErrors === null) {
+                          vErrors = [err140];
+                        } else {
+                          vErrors.push(err140);
+                        }
+                        errors++;
+                      }
+                      if (!pattern73.test(data56)) {
+                        const err141 = { instancePath: instancePath + "/spec/targets/" + key14.replace(/~/g, "~0").replace(/\//g, "~1") + "/url", schemaPath: "#/properties/spec/properties/targets/additionalProperties/allOf/5/then/properties/url/pattern", keyword: "pattern", params: { pattern: "^https://[^\\s]+$" }, message: 'must match pattern "^https://[^\\s]+$"', schema: "^https://[^\\s]+$", parentSchema: schema101.properties.spec.properties.targets.additionalProperties.allOf[5].then.properties.url, data: data56 };
+                        if (vErrors === null) {
+                          vErrors = [err141];
+                        } else {
+                          vErrors.push(err141);
+                        }
+                        errors++;
+                      }
+                    } else {
+                      const err142 = { instancePath: instancePath + "/spec/targets/" + key14.replace(/~/g, "~0").replace(/\//g, "~1") + "/url", schemaPath: "#/properties/spec/properties/targets/additionalProperties/allOf/5/then/properties/url/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema101.properties.spec.properties.targets.additionalProperties.allOf[5].then.properties.url.type, parentSchema: schema101.properties.spec.properties.targets.additionalProperties.allOf[5].then.properties.url, data: data56 };
+                      if (vErrors === null) {
+                        vErrors = [err142];
+                      } else {
+                        vErrors.push(err142);
+                      }
+                      errors++;
+                    }
+                  }
+                  if (data29.tokenEnv !== void 0) {
+                    let data57 = data29.tokenEnv;
+                    if (typeof data57 === "string") {
+                      if (!pattern61.test(data57)) {
+                        const err143 = { instancePath: instancePath + "/spec/targets/" + key14.replace(/~/g, "~0").replace(/\//g, "~1") + "/tokenEnv", schemaPath: "#/properties/spec/properties/targets/additionalProperties/allOf/5/then/properties/tokenEnv/pattern", keyword: "pattern", params: { pattern: "^[A-Z_][A-Z0-9_]{0,127}$" }, message: 'must match pattern "^[A-Z_][A-Z0-9_]{0,127}$"', schema: "^[A-Z_][A-Z0-9_]{0,127}$", parentSchema: schema101.properties.spec.properties.targets.additionalProperties.allOf[5].then.properties.tokenEnv, data: data57 };
+                        if (vErrors === null) {
+                          vErrors = [err143];
+                        } else {
+                          vErrors.push(err143);
+                        }
+                        errors++;
+                      }
+                    } else {
+                      const err144 = { instancePath: instancePath + "/spec/targets/" + key14.replace(/~/g, "~0").replace(/\//g, "~1") + "/tokenEnv", schemaPath: "#/properties/spec/properties/targets/additionalProperties/allOf/5/then/properties/tokenEnv/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema101.properties.spec.properties.targets.additionalProperties.allOf[5].then.properties.tokenEnv.type, parentSchema: schema101.properties.spec.properties.targets.additionalProperties.allOf[5].then.properties.tokenEnv, data: data57 };
+                      if (vErrors === null) {
+                        vErrors = [err144];
+                      } else {
+                        vErrors.push(err144);
+                      }
+                      errors++;
+                    }
+                  }
+                }
+                var _valid5 = _errs153 === errors;
+                valid46 = _valid5;
+                if (valid46) {
+                  var props5 = true;
+                }
+              }
+              if (!valid46) {
+                const err145 = { instancePath: instancePath + "/spec/targets/" + key14.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/spec/properties/targets/additionalProperties/allOf/5/if", keyword: "if", params: { failingKeyword: "then" }, message: 'must match "then" schema', schema: schema101.properties.spec.properties.targets.additionalProperties.allOf[5].if, parentSchema: schema101.properties.spec.properties.targets.additionalProperties.allOf[5], data: data29 };
+                if (vErrors === null) {
+                  vErrors = [err145];
+                } else {
+                  vErrors.push(err145);
+                }
+                errors++;
+              }
+              if (props0 !== true && props5 !== void 0) {
+                if (props5 === true) {
+                  props0 = true;
+                } else {
+                  props0 = props0 || {};
+                  Object.assign(props0, props5);
+                }
+              }
+              const _errs160 = errors;
+              let valid49 = true;
+              const _errs161 = errors;
+              if (data29 && typeof data29 == "object" && !Array.isArray(data29)) {
+                if (data29.type !== void 0) {
+                  if ("entra" !== data29.type) {
+                    const err146 = {};
+                    if (vErrors === null) {
+                      vErrors = [err146];
+                    } else {
+                      vErrors.push(err146);
+                    }
+                    errors++;
+                  }
+                }
+              }
+              var _valid6 = _errs161 === errors;
+              errors = _errs160;
+              if (vErrors !== null) {
+                if (_errs160) {
+                  vErrors.length = _errs160;
+                } else {
+                  vErrors = null;
+                }
+              }
+              if (_valid6) {
+                const _errs163 = errors;
+                if (data29 && typeof data29 == "object" && !Array.isArray(data29)) {
+                  for (const key21 in data29) {
+                    if (!(key21 === "type" || key21 === "description" || key21 === "timeoutSeconds" || key21 === "tenantId" || key21 === "tokenEnv")) {
+                      const err147 = { instancePath: instancePath + "/spec/targets/" + key14.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/spec/properties/targets/additionalProperties/allOf/6/then/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key21 }, message: "must NOT have additional properties", schema: false, parentSchema: schema101.properties.spec.properties.targets.additionalProperties.allOf[6].then, data: data29 };
+                      if (vErrors === null) {
+                        vErrors = [err147];
+                      } else {
+                        vErrors.push(err147);
+                      }
+                      errors++;
+                    }
+                  }
+                  if (data29.tenantId !== void 0) {
+                    let data59 = data29.tenantId;
+                    if (typeof data59 === "string") {
+                      if (func1(data59) > 64) {
+                        const err148 = { instancePath: instancePath + "/spec/targets/" + key14.replace(/~/g, "~0").replace(/\//g, "~1") + "/tenantId", schemaPath: "#/properties/spec/properties/targets/additionalProperties/allOf/6/then/properties/tenantId/maxLength", keyword: "maxLength", params: { limit: 64 }, message: "must NOT have more than 64 characters", schema: 64, parentSchema: schema101.properties.spec.properties.targets.additionalProperties.allOf[6].then.properties.tenantId, data: data59 };
+                        if (vErrors === null) {
+                          vErrors = [err148];
+                        } else {
+                          vErrors.push(err148);
+                        }
+                        errors++;
+                      }
+                    } else {
+                      const err149 = { instancePath: instancePath + "/spec/targets/" + key14.replace(/~/g, "~0").replace(/\//g, "~1") + "/tenantId", schemaPath: "#/properties/spec/properties/targets/additionalProperties/allOf/6/then/properties/tenantId/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema101.properties.spec.properties.targets.additionalProperties.allOf[6].then.properties.tenantId.type, parentSchema: schema101.properties.spec.properties.targets.additionalProperties.allOf[6].then.properties.tenantId, data: data59 };
+                      if (vErrors === null) {
+                        vErrors = [err149];
+                      } else {
+                        vErrors.push(err149);
+                      }
+                      errors++;
+                    }
+                  }
+                  if (data29.tokenEnv !== void 0) {
+                    let data60 = data29.tokenEnv;
+                    if (typeof data60 === "string") {
+                      if (!pattern61.test(data60)) {
+                        const err150 = { instancePath: instancePath + "/spec/targets/" + key14.replace(/~/g, "~0").replace(/\//g, "~1") + "/tokenEnv", schemaPath: "#/properties/spec/properties/targets/additionalProperties/allOf/6/then/properties/tokenEnv/pattern", keyword: "pattern", params: { pattern: "^[A-Z_][A-Z0-9_]{0,127}$" }, message: 'must match pattern "^[A-Z_][A-Z0-9_]{0,127}$"', schema: "^[A-Z_][A-Z0-9_]{0,127}$", parentSchema: schema101.properties.spec.properties.targets.additionalProperties.allOf[6].then.properties.tokenEnv, data: data60 };
+                        if (vErrors === null) {
+                          vErrors = [err150];
+                        } else {
+                          vErrors.push(err150);
+                        }
+                        errors++;
+                      }
+                    } else {
+                      const err151 = { instancePath: instancePath + "/spec/targets/" + key14.replace(/~/g, "~0").replace(/\//g, "~1") + "/tokenEnv", schemaPath: "#/properties/spec/properties/targets/additionalProperties/allOf/6/then/properties/tokenEnv/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema101.properties.spec.properties.targets.additionalProperties.allOf[6].then.properties.tokenEnv.type, parentSchema: schema101.properties.spec.properties.targets.additionalProperties.allOf[6].then.properties.tokenEnv, data: data60 };
+                      if (vErrors === null) {
+                        vErrors = [err151];
+                      } else {
+                        vErrors.push(err151);
+                      }
+                      errors++;
+                    }
+                  }
+                }
+                var _valid6 = _errs163 === errors;
+                valid49 = _valid6;
+                if (valid49) {
+                  var props6 = true;
+                }
+              }
+              if (!valid49) {
+                const err152 = { instancePath: instancePath + "/spec/targets/" + key14.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/spec/properties/targets/additionalProperties/allOf/6/if", keyword: "if", params: { failingKeyword: "then" }, message: 'must match "then" schema', schema: schema101.properties.spec.properties.targets.additionalProperties.allOf[6].if, parentSchema: schema101.properties.spec.properties.targets.additionalProperties.allOf[6], data: data29 };
+                if (vErrors === null) {
+                  vErrors = [err152];
+                } else {
+                  vErrors.push(err152);
+                }
+                errors++;
+              }
+              if (props0 !== true && props6 !== void 0) {
+                if (props6 === true) {
+                  props0 = true;
+                } else {
+                  props0 = props0 || {};
+                  Object.assign(props0, props6);
+                }
+              }
+              if (data29 && typeof data29 == "object" && !Array.isArray(data29)) {
+                if (data29.type === void 0) {
+                  const err153 = { instancePath: instancePath + "/spec/targets/" + key14.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/spec/properties/targets/additionalProperties/required", keyword: "required", params: { missingProperty: "type" }, message: "must have required property 'type'", schema: schema101.properties.spec.properties.targets.additionalProperties.required, parentSchema: schema101.properties.spec.properties.targets.additionalProperties, data: data29 };
                   if (vErrors === null) {
-                    vErrors = [err92];
+                    vErrors = [err153];
                   } else {
-                    vErrors.push(err92);
+                    vErrors.push(err153);
                   }
                   errors++;
                 }
-                if (data40 < 1 || isNaN(data40)) {
-                  const err93 = { instancePath: instancePath + "/spec/lint/soonExpiringDays", schemaPath: "#/properties/spec/properties/lint/properties/soonExpiringDays/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema100.properties.spec.properties.lint.properties.soonExpiringDays, data: data40 };
-                  if (vErrors === null) {
-                    vErrors = [err93];
+                if (props0 !== true) {
+                  props0 = props0 || {};
+                  props0.type = true;
+                  props0.description = true;
+                  props0.timeoutSeconds = true;
+                }
+                if (data29.type !== void 0) {
+                  let data61 = data29.type;
+                  if (typeof data61 !== "string") {
+                    const err154 = { instancePath: instancePath + "/spec/targets/" + key14.replace(/~/g, "~0").replace(/\//g, "~1") + "/type", schemaPath: "#/properties/spec/properties/targets/additionalProperties/properties/type/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema101.properties.spec.properties.targets.additionalProperties.properties.type.type, parentSchema: schema101.properties.spec.properties.targets.additionalProperties.properties.type, data: data61 };
+                    if (vErrors === null) {
+                      vErrors = [err154];
+                    } else {
+                      vErrors.push(err154);
+                    }
+                    errors++;
+                  }
+                  if (!(data61 === "local" || data61 === "postgres" || data61 === "ldap" || data61 === "scim" || data61 === "aws-iam" || data61 === "okta" || data61 === "entra")) {
+                    const err155 = { instancePath: instancePath + "/spec/targets/" + key14.replace(/~/g, "~0").replace(/\//g, "~1") + "/type", schemaPath: "#/properties/spec/properties/targets/additionalProperties/properties/type/enum", keyword: "enum", params: { allowedValues: schema101.properties.spec.properties.targets.additionalProperties.properties.type.enum }, message: "must be equal to one of the allowed values", schema: schema101.properties.spec.properties.targets.additionalProperties.properties.type.enum, parentSchema: schema101.properties.spec.properties.targets.additionalProperties.properties.type, data: data61 };
+                    if (vErrors === null) {
+                      vErrors = [err155];
+                    } else {
+                      vErrors.push(err155);
+                    }
+                    errors++;
+                  }
+                }
+                if (data29.description !== void 0) {
+                  let data62 = data29.description;
+                  if (typeof data62 === "string") {
+                    if (func1(data62) > 4e3) {
+                      const err156 = { instancePath: instancePath + "/spec/targets/" + key14.replace(/~/g, "~0").replace(/\//g, "~1") + "/description", schemaPath: "common.schema.json#/$defs/text/maxLength", keyword: "maxLength", params: { limit: 4e3 }, message: "must NOT have more than 4000 characters", schema: 4e3, parentSchema: schema35, data: data62 };
+                      if (vErrors === null) {
+                        vErrors = [err156];
+                      } else {
+                        vErrors.push(err156);
+                      }
+                      errors++;
+                    }
                   } else {
-                    vErrors.push(err93);
+                    const err157 = { instancePath: instancePath + "/spec/targets/" + key14.replace(/~/g, "~0").replace(/\//g, "~1") + "/description", schemaPath: "common.schema.json#/$defs/text/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema35.type, parentSchema: schema35, data: data62 };
+                    if (vErrors === null) {
+                      vErrors = [err157];
+                    } else {
+                      vErrors.push(err157);
+                    }
+                    errors++;
+                  }
+                }
+                if (data29.timeoutSeconds !== void 0) {
+                  let data63 = data29.timeoutSeconds;
+                  if (typeof data63 == "number" && isFinite(data63)) {
+                    if (data63 > 3600 || isNaN(data63)) {
+                      const err158 = { instancePath: instancePath + "/spec/targets/" + key14.replace(/~/g, "~0").replace(/\//g, "~1") + "/timeoutSeconds", schemaPath: "#/properties/spec/properties/targets/additionalProperties/properties/timeoutSeconds/maximum", keyword: "maximum", params: { comparison: "<=", limit: 3600 }, message: "must be <= 3600", schema: 3600, parentSchema: schema101.properties.spec.properties.targets.additionalProperties.properties.timeoutSeconds, data: data63 };
+                      if (vErrors === null) {
+                        vErrors = [err158];
+                      } else {
+                        vErrors.push(err158);
+                      }
+                      errors++;
+                    }
+                    if (data63 <= 0 || isNaN(data63)) {
+                      const err159 = { instancePath: instancePath + "/spec/targets/" + key14.replace(/~/g, "~0").replace(/\//g, "~1") + "/timeoutSeconds", schemaPath: "#/properties/spec/properties/targets/additionalProperties/properties/timeoutSeconds/exclusiveMinimum", keyword: "exclusiveMinimum", params: { comparison: ">", limit: 0 }, message: "must be > 0", schema: 0, parentSchema: schema101.properties.spec.properties.targets.additionalProperties.properties.timeoutSeconds, data: data63 };
+                      if (vErrors === null) {
+                        vErrors = [err159];
+                      } else {
+                        vErrors.push(err159);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err160 = { instancePath: instancePath + "/spec/targets/" + key14.replace(/~/g, "~0").replace(/\//g, "~1") + "/timeoutSeconds", schemaPath: "#/properties/spec/properties/targets/additionalProperties/properties/timeoutSeconds/type", keyword: "type", params: { type: "number" }, message: "must be number", schema: schema101.properties.spec.properties.targets.additionalProperties.properties.timeoutSeconds.type, parentSchema: schema101.properties.spec.properties.targets.additionalProperties.properties.timeoutSeconds, data: data63 };
+                    if (vErrors === null) {
+                      vErrors = [err160];
+                    } else {
+                      vErrors.push(err160);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err161 = { instancePath: instancePath + "/spec/targets/" + key14.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/spec/properties/targets/additionalProperties/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema101.properties.spec.properties.targets.additionalProperties.type, parentSchema: schema101.properties.spec.properties.targets.additionalProperties, data: data29 };
+                if (vErrors === null) {
+                  vErrors = [err161];
+                } else {
+                  vErrors.push(err161);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err162 = { instancePath: instancePath + "/spec/targets", schemaPath: "#/properties/spec/properties/targets/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema101.properties.spec.properties.targets.type, parentSchema: schema101.properties.spec.properties.targets, data: data28 };
+            if (vErrors === null) {
+              vErrors = [err162];
+            } else {
+              vErrors.push(err162);
+            }
+            errors++;
+          }
+        }
+        if (data3.guardrails !== void 0) {
+          let data64 = data3.guardrails;
+          if (data64 && typeof data64 == "object" && !Array.isArray(data64)) {
+            for (const key22 in data64) {
+              if (!(key22 === "maxRemovalPercent" || key22 === "allowEmptyTarget")) {
+                const err163 = { instancePath: instancePath + "/spec/guardrails", schemaPath: "#/properties/spec/properties/guardrails/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key22 }, message: "must NOT have additional properties", schema: false, parentSchema: schema101.properties.spec.properties.guardrails, data: data64 };
+                if (vErrors === null) {
+                  vErrors = [err163];
+                } else {
+                  vErrors.push(err163);
+                }
+                errors++;
+              }
+            }
+            if (data64.maxRemovalPercent !== void 0) {
+              let data65 = data64.maxRemovalPercent;
+              if (typeof data65 == "number" && isFinite(data65)) {
+                if (data65 > 100 || isNaN(data65)) {
+                  const err164 = { instancePath: instancePath + "/spec/guardrails/maxRemovalPercent", schemaPath: "#/properties/spec/properties/guardrails/properties/maxRemovalPercent/maximum", keyword: "maximum", params: { comparison: "<=", limit: 100 }, message: "must be <= 100", schema: 100, parentSchema: schema101.properties.spec.properties.guardrails.properties.maxRemovalPercent, data: data65 };
+                  if (vErrors === null) {
+                    vErrors = [err164];
+                  } else {
+                    vErrors.push(err164);
+                  }
+                  errors++;
+                }
+                if (data65 < 0 || isNaN(data65)) {
+                  const err165 = { instancePath: instancePath + "/spec/guardrails/maxRemovalPercent", schemaPath: "#/properties/spec/properties/guardrails/properties/maxRemovalPercent/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema101.properties.spec.properties.guardrails.properties.maxRemovalPercent, data: data65 };
+                  if (vErrors === null) {
+                    vErrors = [err165];
+                  } else {
+                    vErrors.push(err165);
+                  }
+                  errors++;
+                }
+              } else {
+                const err166 = { instancePath: instancePath + "/spec/guardrails/maxRemovalPercent", schemaPath: "#/properties/spec/properties/guardrails/properties/maxRemovalPercent/type", keyword: "type", params: { type: "number" }, message: "must be number", schema: schema101.properties.spec.properties.guardrails.properties.maxRemovalPercent.type, parentSchema: schema101.properties.spec.properties.guardrails.properties.maxRemovalPercent, data: data65 };
+                if (vErrors === null) {
+                  vErrors = [err166];
+                } else {
+                  vErrors.push(err166);
+                }
+                errors++;
+              }
+            }
+            if (data64.allowEmptyTarget !== void 0) {
+              let data66 = data64.allowEmptyTarget;
+              if (typeof data66 !== "boolean") {
+                const err167 = { instancePath: instancePath + "/spec/guardrails/allowEmptyTarget", schemaPath: "#/properties/spec/properties/guardrails/properties/allowEmptyTarget/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema101.properties.spec.properties.guardrails.properties.allowEmptyTarget.type, parentSchema: schema101.properties.spec.properties.guardrails.properties.allowEmptyTarget, data: data66 };
+                if (vErrors === null) {
+                  vErrors = [err167];
+                } else {
+                  vErrors.push(err167);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err168 = { instancePath: instancePath + "/spec/guardrails", schemaPath: "#/properties/spec/properties/guardrails/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema101.properties.spec.properties.guardrails.type, parentSchema: schema101.properties.spec.properties.guardrails, data: data64 };
+            if (vErrors === null) {
+              vErrors = [err168];
+            } else {
+              vErrors.push(err168);
+            }
+            errors++;
+          }
+        }
+        if (data3.lint !== void 0) {
+          let data67 = data3.lint;
+          if (data67 && typeof data67 == "object" && !Array.isArray(data67)) {
+            for (const key23 in data67) {
+              if (!(key23 === "rules" || key23 === "soonExpiringDays")) {
+                const err169 = { instancePath: instancePath + "/spec/lint", schemaPath: "#/properties/spec/properties/lint/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key23 }, message: "must NOT have additional properties", schema: false, parentSchema: schema101.properties.spec.properties.lint, data: data67 };
+                if (vErrors === null) {
+                  vErrors = [err169];
+                } else {
+                  vErrors.push(err169);
+                }
+                errors++;
+              }
+            }
+            if (data67.rules !== void 0) {
+              let data68 = data67.rules;
+              if (data68 && typeof data68 == "object" && !Array.isArray(data68)) {
+                for (const key24 in data68) {
+                  const _errs188 = errors;
+                  if (typeof key24 === "string") {
+                    if (func1(key24) > 63) {
+                      const err170 = { instancePath: instancePath + "/spec/lint/rules", schemaPath: "common.schema.json#/$defs/name/maxLength", keyword: "maxLength", params: { limit: 63 }, message: "must NOT have more than 63 characters", schema: 63, parentSchema: schema34, data: key24, propertyName: key24 };
+                      if (vErrors === null) {
+                        vErrors = [err170];
+                      } else {
+                        vErrors.push(err170);
+                      }
+                      errors++;
+                    }
+                    if (!pattern4.test(key24)) {
+                      const err171 = { instancePath: instancePath + "/spec/lint/rules", schemaPath: "common.schema.json#/$defs/name/pattern", keyword: "pattern", params: { pattern: "^[a-z][a-z0-9]*(-[a-z0-9]+)*$" }, message: 'must match pattern "^[a-z][a-z0-9]*(-[a-z0-9]+)*$"', schema: "^[a-z][a-z0-9]*(-[a-z0-9]+)*$", parentSchema: schema34, data: key24, propertyName: key24 };
+                      if (vErrors === null) {
+                        vErrors = [err171];
+                      } else {
+                        vErrors.push(err171);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err172 = { instancePath: instancePath + "/spec/lint/rules", schemaPath: "common.schema.json#/$defs/name/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema34.type, parentSchema: schema34, data: key24, propertyName: key24 };
+                    if (vErrors === null) {
+                      vErrors = [err172];
+                    } else {
+                      vErrors.push(err172);
+                    }
+                    errors++;
+                  }
+                  var valid56 = _errs188 === errors;
+                  if (!valid56) {
+                    const err173 = { instancePath: instancePath + "/spec/lint/rules", schemaPath: "#/properties/spec/properties/lint/properties/rules/propertyNames", keyword: "propertyNames", params: { propertyName: key24 }, message: "property name must be valid", schema: schema101.properties.spec.properties.lint.properties.rules.propertyNames, parentSchema: schema101.properties.spec.properties.lint.properties.rules, data: data68 };
+                    if (vErrors === null) {
+                      vErrors = [err173];
+                    } else {
+                      vErrors.push(err173);
+                    }
+                    errors++;
+                  }
+                }
+                for (const key25 in data68) {
+                  let data69 = data68[key25];
+                  if (typeof data69 !== "string") {
+                    const err174 = { instancePath: instancePath + "/spec/lint/rules/" + key25.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/spec/properties/lint/properties/rules/additionalProperties/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema101.properties.spec.properties.lint.properties.rules.additionalProperties.type, parentSchema: schema101.properties.spec.properties.lint.properties.rules.additionalProperties, data: data69 };
+                    if (vErrors === null) {
+                      vErrors = [err174];
+                    } else {
+                      vErrors.push(err174);
+                    }
+                    errors++;
+                  }
+                  if (!(data69 === "error" || data69 === "warning" || data69 === "info" || data69 === "off")) {
+                    const err175 = { instancePath: instancePath + "/spec/lint/rules/" + key25.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/spec/properties/lint/properties/rules/additionalProperties/enum", keyword: "enum", params: { allowedValues: schema101.properties.spec.properties.lint.properties.rules.additionalProperties.enum }, message: "must be equal to one of the allowed values", schema: schema101.properties.spec.properties.lint.properties.rules.additionalProperties.enum, parentSchema: schema101.properties.spec.properties.lint.properties.rules.additionalProperties, data: data69 };
+                    if (vErrors === null) {
+                      vErrors = [err175];
+                    } else {
+                      vErrors.push(err175);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err176 = { instancePath: instancePath + "/spec/lint/rules", schemaPath: "#/properties/spec/properties/lint/properties/rules/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema101.properties.spec.properties.lint.properties.rules.type, parentSchema: schema101.properties.spec.properties.lint.properties.rules, data: data68 };
+                if (vErrors === null) {
+                  vErrors = [err176];
+                } else {
+                  vErrors.push(err176);
+                }
+                errors++;
+              }
+            }
+            if (data67.soonExpiringDays !== void 0) {
+              let data70 = data67.soonExpiringDays;
+              if (!(typeof data70 == "number" && (!(data70 % 1) && !isNaN(data70)) && isFinite(data70))) {
+                const err177 = { instancePath: instancePath + "/spec/lint/soonExpiringDays", schemaPath: "#/properties/spec/properties/lint/properties/soonExpiringDays/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema101.properties.spec.properties.lint.properties.soonExpiringDays.type, parentSchema: schema101.properties.spec.properties.lint.properties.soonExpiringDays, data: data70 };
+                if (vErrors === null) {
+                  vErrors = [err177];
+                } else {
+                  vErrors.push(err177);
+                }
+                errors++;
+              }
+              if (typeof data70 == "number" && isFinite(data70)) {
+                if (data70 > 365 || isNaN(data70)) {
+                  const err178 = { instancePath: instancePath + "/spec/lint/soonExpiringDays", schemaPath: "#/properties/spec/properties/lint/properties/soonExpiringDays/maximum", keyword: "maximum", params: { comparison: "<=", limit: 365 }, message: "must be <= 365", schema: 365, parentSchema: schema101.properties.spec.properties.lint.properties.soonExpiringDays, data: data70 };
+                  if (vErrors === null) {
+                    vErrors = [err178];
+                  } else {
+                    vErrors.push(err178);
+                  }
+                  errors++;
+                }
+                if (data70 < 1 || isNaN(data70)) {
+                  const err179 = { instancePath: instancePath + "/spec/lint/soonExpiringDays", schemaPath: "#/properties/spec/properties/lint/properties/soonExpiringDays/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema101.properties.spec.properties.lint.properties.soonExpiringDays, data: data70 };
+                  if (vErrors === null) {
+                    vErrors = [err179];
+                  } else {
+                    vErrors.push(err179);
                   }
                   errors++;
                 }
               }
             }
           } else {
-            const err94 = { instancePath: instancePath + "/spec/lint", schemaPath: "#/properties/spec/properties/lint/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema100.properties.spec.properties.lint.type, parentSchema: schema100.properties.spec.properties.lint, data: data37 };
+            const err180 = { instancePath: instancePath + "/spec/lint", schemaPath: "#/properties/spec/properties/lint/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema101.properties.spec.properties.lint.type, parentSchema: schema101.properties.spec.properties.lint, data: data67 };
             if (vErrors === null) {
-              vErrors = [err94];
+              vErrors = [err180];
             } else {
-              vErrors.push(err94);
+              vErrors.push(err180);
             }
             errors++;
           }
         }
       } else {
-        const err95 = { instancePath: instancePath + "/spec", schemaPath: "#/properties/spec/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema100.properties.spec.type, parentSchema: schema100.properties.spec, data: data3 };
+        const err181 = { instancePath: instancePath + "/spec", schemaPath: "#/properties/spec/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema101.properties.spec.type, parentSchema: schema101.properties.spec, data: data3 };
         if (vErrors === null) {
-          vErrors = [err95];
+          vErrors = [err181];
         } else {
-          vErrors.push(err95);
+          vErrors.push(err181);
         }
         errors++;
       }
     }
   } else {
-    const err96 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema100.type, parentSchema: schema100, data };
+    const err182 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema101.type, parentSchema: schema101, data };
     if (vErrors === null) {
-      vErrors = [err96];
+      vErrors = [err182];
     } else {
-      vErrors.push(err96);
+      vErrors.push(err182);
     }
     errors++;
   }

@@ -9,7 +9,7 @@ import {
   locateDiagnostics,
   printable,
   validatePolicyFiles
-} from "./chunk-TGLFVDK7.js";
+} from "./chunk-PFQZKJDY.js";
 import {
   buildPolicyIndex,
   canonicalJson,
@@ -26995,10 +26995,10 @@ async function countPolicyFiles(repoDir, revision2, folder, options = {}) {
 
 // src/compile/compile.ts
 function compileModel(index, options) {
-  const agents = index.agents.filter((a) => !options.only || options.only.has(a.name)).map((agent) => compileAgent(index, agent, options.now)).sort((a, b) => cmp3(a.name, b.name));
+  const agents = index.agents.filter((a) => !options.only || options.only.has(a.name)).map((agent) => compileAgent(index, agent, options.now, options.asIfActive === true)).sort((a, b) => cmp3(a.name, b.name));
   return { formatVersion: 1, asOf: options.now.toISOString(), agents };
 }
-function compileAgent(index, agent, now) {
+function compileAgent(index, agent, now, asIfActive) {
   const spec = agent.data.spec;
   const status2 = spec.status ?? "active";
   const templates = [
@@ -27018,7 +27018,7 @@ function compileAgent(index, agent, now) {
     templates,
     permissions: []
   };
-  if (status2 !== "active") return base;
+  if (status2 !== "active" && !asIfActive) return base;
   const nowMs = now.getTime();
   const byKey = /* @__PURE__ */ new Map();
   for (const site of index.grantSites(agent)) {
