@@ -221,3 +221,11 @@ for (const c of hostileCases(join(work, 'hostile'))) {
     `  ${c.name.padEnd(40)} ${probe.ms.toFixed(1).padStart(7)} ms  ${probe.heapMb.toFixed(1).padStart(5)} MB  ${probe.found ? c.expect : 'NOT REPORTED'}  ${ok ? 'PASS' : 'FAIL'}`,
   );
 }
+
+// The sync benchmarks (issue 5): real PostgreSQL, OpenLDAP and SCIM servers on loopback, a
+// 1,000-agent repository, first and no-op syncs and the authorize decision (bench/sync.mjs).
+// BENCH_SYNC=0 skips them.
+if (process.env.BENCH_SYNC !== '0') {
+  const sync = spawnSync(process.execPath, [join(root, 'bench/sync.mjs')], { cwd: root, stdio: 'inherit' });
+  if (sync.status !== 0) process.exit(sync.status ?? 2);
+}
