@@ -103,7 +103,7 @@ export async function applyCommand(
   const prepared = prepare(flags.dir, flags.now, io);
   const { sessions, failed } = await openSessions(
     prepared,
-    plan.targets.map((t) => t.name),
+    plan.targets.map((t) => ({ name: t.name, type: t.type })),
     { env: io.env },
   );
   try {

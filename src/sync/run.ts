@@ -132,9 +132,11 @@ export async function planSync(
       failed.push({ name, type, error: describeError(error) });
     }
   }
+  // Only the targets this run plans: --target must not pay for the others' desired state.
+  const planned = Object.fromEntries(names.map((n) => [n, prepared.targets[n]!]));
   const inputs = buildDesiredInputs(prepared.index, {
     reach: prepared.reach,
-    targets: prepared.targets,
+    targets: planned,
     adapters,
     held: prepared.held,
   });
@@ -307,16 +309,16 @@ export async function applySync(
 /** Connects to the targets a saved plan names, with the settings leash.yaml declares now. */
 export async function openSessions(
   prepared: Pick<PreparedPolicy, 'dir' | 'targets'>,
-  names: readonly string[],
+  planned: readonly { name: string; type: TargetType }[],
   options: { env: Readonly<Record<string, string | undefined>>; signal?: AbortSignal },
 ): Promise<{ sessions: Map<string, TargetSession>; failed: TargetFailure[] }> {
   const sessions = new Map<string, TargetSession>();
   const failed: TargetFailure[] = [];
   await Promise.all(
-    names.map(async (name) => {
+    planned.map(async ({ name, type }) => {
       const settings = prepared.targets[name];
       if (!settings) {
-        failed.push({ name, type: 'local', error: `leash.yaml no longer declares a target ${name}` });
+        failed.push({ name, type, error: `leash.yaml no longer declares a target ${name}` });
         return;
       }
       try {

@@ -14,7 +14,8 @@ afterEach(() => {
 function copyExample(): string {
   const dir = mkdtempSync(join(tmpdir(), 'leash-sync-'));
   dirs.push(dir);
-  cpSync('policies', dir, { recursive: true });
+  // Not the local store a quick start may have synced into policies/.leash.
+  cpSync('policies', dir, { recursive: true, filter: (src) => !src.split('/').includes('.leash') });
   return dir;
 }
 
@@ -240,12 +241,14 @@ describe('leash authorize', () => {
         expect(r.code).toBe(out.decision === 'allow' ? 0 : 1);
       }
     }
-    expect([...seen].sort()).toEqual(
-      ['allow', 'deny', 'draft-only', 'escalate', 'needs-approval', 'recommend-only'].filter((d) =>
-        seen.has(d),
-      ),
-    );
-    expect(seen.has('allow')).toBe(true);
-    expect(seen.has('needs-approval')).toBe(true);
+    // The example uses every mode, and some grants' conditions do not hold at NOW: all six come up.
+    expect([...seen].sort()).toEqual([
+      'allow',
+      'deny',
+      'draft-only',
+      'escalate',
+      'needs-approval',
+      'recommend-only',
+    ]);
   });
 });

@@ -186,7 +186,12 @@ export class LocalStore implements TargetConnection {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 'absent';
       throw error;
     }
-    const value: unknown = JSON.parse(text);
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (error) {
+      throw new StoreFormatError(`${join(this.dir, 'store.json')}: not valid JSON`, { cause: error });
+    }
     if (!isObject(value) || value.kind !== STORE_KIND || value.formatVersion !== STORE_FORMAT_VERSION) {
       throw new StoreFormatError(
         `${join(this.dir, 'store.json')}: not a leash local store of format ${STORE_FORMAT_VERSION}`,
