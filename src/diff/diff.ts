@@ -68,9 +68,14 @@ export function diffSides(
     governance.approvalRulesChanged ||
     governance.approverGroupsChanged ||
     governance.tiersChanged.length > 0;
+  // A tier move of a kept agent may loosen its bounds, so it is no removal; an agent removed
+  // has a tier only before, which is no move.
   const grants = agents.some(
     (a) =>
-      a.change === 'added' || a.gained.length > 0 || a.widened.length > 0 || a.tier.before !== a.tier.after,
+      a.change === 'added' ||
+      a.gained.length > 0 ||
+      a.widened.length > 0 ||
+      (a.change === 'changed' && a.tier.before !== a.tier.after),
   );
   const removes = agents.some((a) => a.change === 'removed' || a.lost.length > 0 || a.narrowed.length > 0);
   const headAgents = options.headAgentCount ?? head.index.agents.length;
