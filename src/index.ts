@@ -44,3 +44,4 @@ export * from './approvals/index.js';
 export { buildInventory } from './inventory/inventory.js';
 export type { Inventory } from './inventory/inventory.js';
 export { INVENTORY_FORMATTERS } from './report/inventory.js';
+export * from './audit/index.js';

@@ -6,7 +6,9 @@ import type { ApprovalsFlags } from './approvals-command.js';
 import type { DiffFlags } from './diff-command.js';
 import type { InventoryFlags } from './inventory-command.js';
 import type { ApplyFlags, PlanFlags, SyncFlags } from './sync-command.js';
+import type { KillFlags } from './kill-command.js';
 import type { AuthorizeFlags } from './authorize-command.js';
+import type { AuditVerifyFlags } from './audit-command.js';
 
 /**
  * Runs the leash CLI and returns its exit code; never exits or reads process.argv itself.
@@ -152,6 +154,9 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo()): 
     .option('-C, --dir <dir>', 'the policy repository (for the targets and their settings)', '.')
     .addOption(syncFormat())
     .option('--now <time>', 'judge expiries as of this ISO 8601 time instead of now (without a plan)')
+    .option('--actor <name>', 'who runs it, for the audit log (default: GITHUB_ACTOR, else the OS user)')
+    .option('--pr <number>', 'the pull request whose merge this enacts, for the audit log')
+    .option('--approvers <logins>', "the pull request's approvers, comma-separated, for the audit log")
     .exitOverride()
     .action(async (plan: string | undefined, opts: ApplyFlags) => {
       const { applyCommand } = await import('./sync-command.js');
@@ -168,6 +173,9 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo()): 
     .option('-t, --target <name>', 'only this target (repeatable)', collect)
     .option('--now <time>', 'judge expiries as of this ISO 8601 time instead of now')
     .option('--override-guardrails', 'let through removals the guardrails in leash.yaml would stop')
+    .option('--actor <name>', 'who runs it, for the audit log (default: GITHUB_ACTOR, else the OS user)')
+    .option('--pr <number>', 'the pull request whose merge this enacts, for the audit log')
+    .option('--approvers <logins>', "the pull request's approvers, comma-separated, for the audit log")
     .exitOverride()
     .action(async (dir: string, opts: SyncFlags) => {
       const { syncCommand } = await import('./sync-command.js');
@@ -214,6 +222,29 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo()): 
     });
 
   program
+    .command('kill')
+    .description(
+      "Pull all of an agent's access in every target at once (identity disabled, grants removed, read back), keep it revoked in every later sync until the repository agrees, record it, and commit status: revoked on a new branch. Needs only leash.yaml. Exit 0 revoked everywhere, 1 the agent was found nowhere, 2 a target failed or was unreachable.",
+    )
+    .argument('<agent>', 'the agent to kill')
+    .requiredOption('--reason <text>', 'why (recorded in the ledger, the audit log and the commit)')
+    .option('-C, --dir <dir>', 'the policy repository whose leash.yaml names the targets', '.')
+    .option('--by <name>', 'who pulls the kill (default: GITHUB_ACTOR or the OS user)')
+    .option(
+      '--timeout <seconds>',
+      "each target's deadline for the whole kill (default: its timeoutSeconds, else 30)",
+    )
+    .option('-t, --target <name>', 'only this target (repeatable)', collect)
+    .option('--no-commit', 'do not change the repository (no branch, no edit)')
+    .option('--edit', "edit the agent's file in the work tree instead of committing on a new branch")
+    .addOption(syncFormat())
+    .exitOverride()
+    .action(async (agent: string, opts: KillFlags) => {
+      const { killCommand } = await import('./kill-command.js');
+      exitCode = await killCommand(agent, opts, io);
+    });
+
+  program
     .command('init')
     .description('Scaffold a new policy repository that validates cleanly.')
     .argument('[dir]', 'where to create it', '.')
@@ -222,6 +253,28 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo()): 
     .action(async (dir: string, opts: { force?: boolean }) => {
       const { initCommand } = await import('./init-command.js');
       exitCode = initCommand(dir, opts, io);
+    });
+
+  const audit = program
+    .command('audit')
+    .description('The audit log: an append-only, hash-chained record of every sync, apply and kill.')
+    .exitOverride();
+  audit
+    .command('verify')
+    .description(
+      'Check that no entry of the audit log was modified, removed or reordered. Exit 0 intact, 1 problems found, 2 unreadable.',
+    )
+    .option('-C, --dir <dir>', 'the policy repository whose leash.yaml says where the log is', '.')
+    .option(
+      '--file <path>',
+      'the log to check (default: spec.audit.path of leash.yaml, or .leash/audit.jsonl)',
+    )
+    .option('--expect-head <hash>', 'the hash of an entry recorded elsewhere, which must be in the log')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .exitOverride()
+    .action(async (opts: AuditVerifyFlags) => {
+      const { auditVerifyCommand } = await import('./audit-command.js');
+      exitCode = await auditVerifyCommand(opts, io);
     });
 
   program

@@ -5,13 +5,20 @@
  * not be read, refused a stale plan, or a change failed.
  */
 import { writeFile } from 'node:fs/promises';
+import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
+import { auditEntryFromSync } from '../audit/from-sync.js';
+import { appendAuditEntry } from '../audit/log.js';
+import { AuditPathError, auditLogPath } from '../audit/path.js';
+import type { AuditEntryInput } from '../audit/types.js';
 import { formatOutcomeText, formatPlanText } from '../report/sync.js';
 import type { ChangeResult } from '../sync/apply.js';
+import { resolveCommit } from '../source/git.js';
 import { readPlanFile } from '../sync/plan-file.js';
 import type { PreparedPolicy, SyncOutcome, SyncPlan } from '../sync/run.js';
 import {
   SyncConfigError,
+  acknowledgeKills,
   applySync,
   closeSessions,
   openSessions,
@@ -31,14 +38,23 @@ export interface PlanFlags {
   overrideGuardrails?: boolean;
 }
 
-export interface SyncFlags {
+/** Who runs a sync or apply and on whose approval, for the audit log. */
+export interface AuditFlags {
+  actor?: string;
+  /** The pull request number. */
+  pr?: string;
+  /** Comma-separated logins. */
+  approvers?: string;
+}
+
+export interface SyncFlags extends AuditFlags {
   format: 'text' | 'json';
   target?: string[];
   now?: string;
   overrideGuardrails?: boolean;
 }
 
-export interface ApplyFlags {
+export interface ApplyFlags extends AuditFlags {
   dir: string;
   format: 'text' | 'json';
   now?: string;
@@ -70,15 +86,27 @@ export async function driftCommand(dir: string, flags: SyncFlags, io: CliIo): Pr
 
 /** `leash sync [dir]`: plan and apply in one run. */
 export async function syncCommand(dir: string, flags: SyncFlags, io: CliIo): Promise<number> {
+  return planAndApply(dir, flags, io, 'sync');
+}
+
+async function planAndApply(
+  dir: string,
+  flags: SyncFlags,
+  io: CliIo,
+  kind: 'sync' | 'apply',
+): Promise<number> {
+  const who = auditContext(flags, io);
   const prepared = prepare(dir, flags.now, io);
+  const audit = await auditTarget(prepared, kind, who);
   const { plan, sessions } = await planSync(prepared, planOptions(flags, io));
   try {
     const outcome = await applySync(plan, sessions, {
       verifyFingerprint: false,
       onChange: progressFor(plan, io),
     });
+    await acknowledge(prepared, outcome, audit.commit, io);
     report(outcome, plan, flags.format, io);
-    return outcomeExitCode(outcome);
+    return await recordRun(audit, outcome, outcomeExitCode(outcome), io);
   } finally {
     await closeSessions(sessions);
   }
@@ -90,8 +118,9 @@ export async function applyCommand(
   flags: ApplyFlags,
   io: CliIo,
 ): Promise<number> {
-  if (planPath === undefined)
-    return syncCommand(flags.dir, { format: flags.format, ...(flags.now ? { now: flags.now } : {}) }, io);
+  const { dir, ...rest } = flags;
+  if (planPath === undefined) return planAndApply(dir, rest, io, 'apply');
+  const who = auditContext(flags, io);
   const read = await readPlanFile(resolve(io.cwd, planPath), planPath);
   if (!read.plan) {
     const lines = read.diagnostics.map(
@@ -101,6 +130,7 @@ export async function applyCommand(
   }
   const plan = read.plan;
   const prepared = prepare(flags.dir, flags.now, io);
+  const audit = await auditTarget(prepared, 'apply', who);
   const { sessions, failed } = await openSessions(
     prepared,
     plan.targets.map((t) => ({ name: t.name, type: t.type })),
@@ -112,9 +142,128 @@ export async function applyCommand(
       onChange: progressFor(plan, io),
     });
     report(outcome, plan, flags.format, io);
-    return outcomeExitCode(outcome);
+    return await recordRun(audit, outcome, outcomeExitCode(outcome), io);
   } finally {
     await closeSessions(sessions);
+  }
+}
+
+/** Who ran the run and on whose approval; checked before anything is read or changed. */
+function auditContext(flags: AuditFlags, io: CliIo): Pick<AuditEntryInput, 'actor' | 'pullRequest'> {
+  const actor = flags.actor?.trim() || io.env.GITHUB_ACTOR?.trim() || osUser(io);
+  if (flags.pr === undefined) {
+    if (flags.approvers !== undefined)
+      throw new CliError('--approvers needs --pr: the pull request they approved');
+    return { actor };
+  }
+  if (!/^[1-9][0-9]{0,15}$/.test(flags.pr) || !Number.isSafeInteger(Number(flags.pr))) {
+    throw new CliError(`--pr must be a pull request number, not ${JSON.stringify(flags.pr)}`);
+  }
+  const number = Number(flags.pr);
+  const approvers = [
+    ...new Set(
+      (flags.approvers ?? '')
+        .split(',')
+        .map((a) => a.trim())
+        .filter((a) => a !== ''),
+    ),
+  ];
+  const server = io.env.GITHUB_SERVER_URL;
+  const repo = io.env.GITHUB_REPOSITORY;
+  return {
+    actor,
+    pullRequest: {
+      number,
+      ...(server && repo ? { url: `${server}/${repo}/pull/${number}` } : {}),
+      approvers,
+    },
+  };
+}
+
+function osUser(io: CliIo): string {
+  try {
+    const name = userInfo().username;
+    if (name) return name;
+  } catch {
+    // No passwd entry for the uid (some containers): fall back to the environment.
+  }
+  return io.env.USER || io.env.LOGNAME || 'unknown';
+}
+
+interface AuditTarget {
+  path: string;
+  kind: 'sync' | 'apply';
+  who: Pick<AuditEntryInput, 'actor' | 'pullRequest'>;
+  commit?: string;
+}
+
+/**
+ * Where the run's entry goes, and the commit it acts on. Resolved before anything is applied,
+ * so a log path that leads outside the repository stops the run while nothing has changed.
+ */
+async function auditTarget(
+  prepared: PreparedPolicy,
+  kind: 'sync' | 'apply',
+  who: AuditTarget['who'],
+): Promise<AuditTarget> {
+  let path: string;
+  try {
+    path = auditLogPath(prepared.dir, prepared.index.config?.data.spec);
+  } catch (error) {
+    if (error instanceof AuditPathError)
+      throw new CliError(`leash.yaml: ${error.message}; nothing was applied`);
+    throw error;
+  }
+  // Not a git repository, or no git at all: the entry simply has no commit.
+  const commit = await resolveCommit(prepared.dir, 'HEAD').catch(() => undefined);
+  return { path, kind, who, ...(commit ? { commit } : {}) };
+}
+
+/**
+ * Appends the run's entry after its results were printed. A failure here makes the run fail
+ * (exit 2) but changes nothing that was applied, and says so.
+ */
+async function recordRun(
+  audit: AuditTarget,
+  outcome: SyncOutcome,
+  exitCode: number,
+  io: CliIo,
+): Promise<number> {
+  const entry = auditEntryFromSync(
+    {
+      kind: audit.kind,
+      at: new Date().toISOString(),
+      ...audit.who,
+      ...(audit.commit ? { commit: audit.commit } : {}),
+      exitCode,
+    },
+    outcome,
+  );
+  try {
+    await appendAuditEntry(audit.path, entry);
+    return exitCode;
+  } catch (error) {
+    io.stderr(
+      `leash: the run above was carried out as reported, but its audit entry could not be written: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
+    return EXIT.fatal;
+  }
+}
+
+/** Kills the repository now agrees with are acknowledged (a failure leaves them in force, which is safe). */
+async function acknowledge(
+  prepared: PreparedPolicy,
+  outcome: SyncOutcome,
+  commit: string | undefined,
+  io: CliIo,
+) {
+  try {
+    const done = await acknowledgeKills(prepared, new Date().toISOString(), commit);
+    if (done.length > 0) outcome.acknowledged = done.map((k) => ({ agent: k.agent, id: k.id }));
+  } catch (error) {
+    io.stderr(
+      `leash: the kill ledger could not be updated (the kills stay in force): ${(error as Error).message}\n`,
+    );
   }
 }
 

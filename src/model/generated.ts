@@ -656,6 +656,15 @@ export interface Config {
       allowEmptyTarget?: boolean;
     };
     /**
+     * The audit log: an append-only, hash-chained record of every sync, apply and kill (docs/audit.md).
+     */
+    audit?: {
+      /**
+       * Where the audit log is kept, relative to the folder holding leash.yaml; must stay inside it (no absolute path, no '.' or '..' segment).
+       */
+      path?: string;
+    };
+    /**
      * Lint settings.
      */
     lint?: {

@@ -24,6 +24,7 @@ export function formatPlanText(plan: SyncPlan, kind: PlanReportKind = 'plan'): s
     for (const h of plan.held) lines.push(`  ${h.agent}: ${h.reason}`);
     lines.push('');
   }
+  lines.push(...formatKilled(plan.killed));
   const total = plan.targets.reduce((n, t) => n + t.changes.length, 0);
   const head =
     kind === 'drift'
@@ -121,5 +122,21 @@ export function formatOutcomeText(outcome: SyncOutcome): string {
     lines.push('Held back (left as they are in every target until their files are fixed):');
     for (const h of outcome.held) lines.push(`  ${h.agent}: ${h.reason}`);
   }
-  return lines.join('\n') + '\n';
+  lines.push(...formatKilled(outcome.killed));
+  for (const a of outcome.acknowledged ?? []) {
+    lines.push(
+      `Kill ${a.id} acknowledged: the repository now says ${a.agent} is revoked; a reviewed change to its status is what brings it back.`,
+    );
+  }
+  return lines.join('\n').trimEnd() + '\n';
+}
+
+/** Killed agents a sync kept revoked, and how they come back. */
+export function formatKilled(killed: SyncPlan['killed']): string[] {
+  if (!killed || killed.length === 0) return [];
+  return [
+    'Killed (kept revoked in every target until the repository says revoked; then a reviewed change brings them back):',
+    ...killed.map((k) => `  ${k.agent}: killed by ${k.by} at ${k.at} (${k.id}): ${k.reason}`),
+    '',
+  ];
 }

@@ -234,10 +234,20 @@ function gitEnvironment(): NodeJS.ProcessEnv {
   return env;
 }
 
-/** Runs git with an argument vector (never a shell string) and returns its stdout. */
-export function runGit(cwd: string, args: string[], input?: string): Promise<Buffer> {
+/**
+ * Runs git with an argument vector (never a shell string) and returns its stdout. `extraEnv` is
+ * set after the repository variables are cleared (the kill switch points GIT_INDEX_FILE at a
+ * private index to commit without touching the work tree).
+ */
+export function runGit(
+  cwd: string,
+  args: string[],
+  input?: string,
+  extraEnv: Readonly<Record<string, string>> = {},
+): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    const child = spawn('git', args, { cwd, stdio: ['pipe', 'pipe', 'pipe'], env: gitEnvironment() });
+    const env = { ...gitEnvironment(), ...extraEnv };
+    const child = spawn('git', args, { cwd, stdio: ['pipe', 'pipe', 'pipe'], env });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (b: Buffer) => out.push(b));

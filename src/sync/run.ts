@@ -20,7 +20,15 @@ import { DEFAULT_GUARDRAILS, PLAN_FORMAT_VERSION, fingerprintState, planTarget }
 import { loadAdapter } from './registry.js';
 import type { RetryPolicy } from './retry.js';
 import { DEFAULT_RETRY, withRetry } from './retry.js';
-import type { TargetAdapter, TargetConnection, TargetSettings, TargetType } from './types.js';
+import type { ManagedObject, TargetAdapter, TargetConnection, TargetSettings, TargetType } from './types.js';
+import { killedState } from '../revoke/killed-state.js';
+import type { KillRecord } from '../revoke/ledger.js';
+import {
+  acknowledgeAgreedKills,
+  killLedgerPath,
+  killsInForce,
+  readKillLedgerSync,
+} from '../revoke/ledger.js';
 
 /** The repository, read and judged, ready to be planned against targets. */
 export interface PreparedPolicy {
@@ -32,6 +40,11 @@ export interface PreparedPolicy {
   held: HeldAgents;
   targets: Record<string, TargetSettings>;
   guardrails: Guardrails;
+  /**
+   * Agents killed and not yet agreed to by the repository (the kill ledger): kept revoked in
+   * every target whatever their files say, broken or not (ADR 0007).
+   */
+  kills: Map<string, KillRecord>;
 }
 
 /** Raised when the repository cannot be synced at all (leash.yaml is broken or missing). */
@@ -57,7 +70,15 @@ export function preparePolicy(dir: string, now: Date): PreparedPolicy {
   }
   const reach = locateModelSources(compileModel(result.index, { now, asIfActive: true }), read.files);
   const config = result.index.config?.data.spec;
+  let kills: Map<string, KillRecord>;
+  try {
+    kills = killsInForce(readKillLedgerSync(killLedgerPath(root, config)));
+  } catch (error) {
+    // Not knowing who was killed, a sync could re-grant a killed agent: it does not run.
+    throw new SyncConfigError(`${(error as Error).message}; sync needs it to keep killed agents revoked`);
+  }
   return {
+    kills,
     dir: root,
     index: result.index,
     diagnostics: result.diagnostics,
@@ -69,6 +90,31 @@ export function preparePolicy(dir: string, now: Date): PreparedPolicy {
       allowEmptyTarget: config?.guardrails?.allowEmptyTarget ?? DEFAULT_GUARDRAILS.allowEmptyTarget,
     },
   };
+}
+
+/** What the repository says of an agent, for the kill ledger: a broken file is no agreement. */
+export function repositoryStatus(
+  prepared: Pick<PreparedPolicy, 'index' | 'held'>,
+  agent: string,
+): 'active' | 'suspended' | 'revoked' | 'broken' | 'absent' {
+  if (prepared.held.names.has(agent)) return 'broken';
+  const doc = prepared.index.agents.find((a) => a.name === agent);
+  if (doc) return doc.data.spec.status ?? 'active';
+  return prepared.held.unknown ? 'broken' : 'absent';
+}
+
+/**
+ * After a sync has run: the kills the repository now agrees with are acknowledged in the
+ * ledger, and from then on the repository decides (a reviewed change brings the agent back).
+ */
+export async function acknowledgeKills(
+  prepared: PreparedPolicy,
+  at: string,
+  commit?: string,
+): Promise<KillRecord[]> {
+  if (prepared.kills.size === 0) return [];
+  const path = killLedgerPath(prepared.dir, prepared.index.config?.data.spec);
+  return acknowledgeAgreedKills(path, { statusOf: (agent) => repositoryStatus(prepared, agent) }, at, commit);
 }
 
 /** A target that could not be planned: not read, not changed. */
@@ -85,6 +131,8 @@ export interface SyncPlan {
   asOf: string;
   /** Agents left exactly as they are in every target, and why. */
   held: { agent: string; reason: string }[];
+  /** Killed agents kept revoked in every target until the repository agrees (absent when none). */
+  killed?: { agent: string; id: string; at: string; by: string; reason: string }[];
   targets: TargetPlan[];
   failed: TargetFailure[];
 }
@@ -140,10 +188,14 @@ export async function planSync(
     adapters,
     held: prepared.held,
   });
+  const killed = prepared.kills;
   const known = new Set([
     ...prepared.index.agents.map((a) => a.name),
     ...[...(prepared.index.brokenNames.get('Agent') ?? [])].filter((n) => n !== ''),
+    ...killed.keys(),
   ]);
+  // A killed agent is not held: even with a broken file it is driven to its killed state.
+  const held = new Set([...prepared.held.names].filter((n) => !killed.has(n)));
   const sessions = new Map<string, TargetSession>();
   const plans: TargetPlan[] = [];
   await Promise.all(
@@ -180,11 +232,11 @@ export async function planSync(
             name,
             type: settings.type,
             objectTypes: adapter.objectTypes,
-            desired,
+            desired: withKills(desired, actual, killed, adapter, name, prepared.reach.asOf),
             actual,
             guardrails: prepared.guardrails,
             overrideGuardrails: options.overrideGuardrails === true,
-            diff: { held: prepared.held.names, known, protectUnknown: prepared.held.unknown },
+            diff: { held, known, protectUnknown: prepared.held.unknown },
           }),
         );
         sessions.set(name, { name, settings, adapter, connection });
@@ -200,13 +252,42 @@ export async function planSync(
   );
   plans.sort((a, b) => cmp(a.name, b.name));
   failed.sort((a, b) => cmp(a.name, b.name));
-  const held = [...prepared.held.names]
+  const heldList = [...held]
     .sort()
     .map((agent) => ({ agent, reason: prepared.held.reasons.get(agent) ?? '' }));
+  const killedList = [...killed.values()]
+    .sort((a, b) => cmp(a.agent, b.agent))
+    .map((k) => ({ agent: k.agent, id: k.id, at: k.at, by: k.by, reason: k.reason }));
   return {
-    plan: { formatVersion: PLAN_FORMAT_VERSION, asOf: prepared.reach.asOf, held, targets: plans, failed },
+    plan: {
+      formatVersion: PLAN_FORMAT_VERSION,
+      asOf: prepared.reach.asOf,
+      held: heldList,
+      ...(killedList.length > 0 ? { killed: killedList } : {}),
+      targets: plans,
+      failed,
+    },
     sessions,
   };
+}
+
+/**
+ * The desired state with each killed agent's objects replaced by its killed state (computed
+ * from what the target holds, exactly as the kill switch computes it): a sync that meets a
+ * killed agent keeps it where the kill left it.
+ */
+function withKills(
+  desired: readonly ManagedObject[],
+  actual: readonly ManagedObject[],
+  killed: ReadonlyMap<string, KillRecord>,
+  adapter: TargetAdapter,
+  target: string,
+  asOf: string,
+): readonly ManagedObject[] {
+  if (killed.size === 0) return desired;
+  const out = desired.filter((o) => o.agent === undefined || !killed.has(o.agent));
+  for (const agent of killed.keys()) out.push(...killedState(adapter, target, agent, actual, asOf));
+  return out;
 }
 
 /** How a target's apply went. */
@@ -221,6 +302,9 @@ export interface TargetOutcome {
 export interface SyncOutcome {
   targets: TargetOutcome[];
   held: SyncPlan['held'];
+  killed?: SyncPlan['killed'];
+  /** Kills this run found the repository agreeing with: from now on the repository decides. */
+  acknowledged?: { agent: string; id: string }[];
 }
 
 export interface ApplySyncOptions extends Omit<ApplyOptions, 'timeoutMs' | 'onChange'> {
@@ -303,7 +387,7 @@ export async function applySync(
     }),
   );
   outcomes.sort((a, b) => cmp(a.name, b.name));
-  return { targets: outcomes, held: plan.held };
+  return { targets: outcomes, held: plan.held, ...(plan.killed ? { killed: plan.killed } : {}) };
 }
 
 /** Connects to the targets a saved plan names, with the settings leash.yaml declares now. */

@@ -137,6 +137,12 @@ export interface TargetConnection {
    */
   apply(change: Change, signal?: AbortSignal): Promise<void>;
   close(): Promise<void>;
+  /**
+   * Optional, for the kill switch: only `agent`'s own objects (its identity and grants, never a
+   * shared container), with the same promise as `read`: complete or a throw. Targets without it
+   * are read whole and filtered.
+   */
+  readAgent?(agent: string, signal?: AbortSignal): Promise<ManagedObject[]>;
 }
 
 /** A kind of target: its object types, its pure desired state, and how to connect. */
@@ -158,6 +164,13 @@ export interface TargetAdapter {
     ): string[];
   };
   connect(context: ConnectContext): Promise<TargetConnection>;
+  /**
+   * Optional and pure: what a killed agent's objects become: its identity kept but disabled, no
+   * grants. `actual` holds only that agent's objects (at least one). Without it the kill switch
+   * takes the identity objects `desired` gives for the agent revoked; a target whose identity
+   * carries more than the status (the local store keeps owner, tier, platform) keeps them here.
+   */
+  killed?(agent: string, actual: readonly ManagedObject[]): ManagedObject[];
 }
 
 /** A transient failure: apply or read is retried after `retryAfterMs` (or backoff). */

@@ -87,7 +87,7 @@ export function loadCedar(): CedarModule {
 export class Authorizer {
   private readonly files = new Map<string, { file: AgentFile | undefined; policySetId?: string }>();
 
-  constructor(private readonly store: Pick<LocalStore, 'readAgent'>) {}
+  constructor(private readonly store: Pick<LocalStore, 'readAgentFile'>) {}
 
   async authorize(request: AuthorizeRequest): Promise<AuthorizeResult> {
     const entry = await this.load(request.agent);
@@ -97,7 +97,7 @@ export class Authorizer {
   private async load(agent: string) {
     let entry = this.files.get(agent);
     if (!entry) {
-      const file = await this.store.readAgent(agent);
+      const file = await this.store.readAgentFile(agent);
       entry = { file };
       if (file) {
         const cedar = loadCedar();

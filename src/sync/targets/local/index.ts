@@ -5,7 +5,13 @@
  */
 import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { EnforcedPermission, ManagedObject, TargetAdapter, TargetConnection } from '../../types.js';
+import type {
+  EnforcedPermission,
+  JsonObject,
+  ManagedObject,
+  TargetAdapter,
+  TargetConnection,
+} from '../../types.js';
 import { compileEntities, compilePolicies, permissionPolicyId } from './cedar.js';
 import { resolveStorePath } from './paths.js';
 import type { AgentFile, StoredIdentity, StoredPermission } from './store-format.js';
@@ -55,6 +61,15 @@ export const localAdapter: TargetAdapter = {
     }
     return out;
   },
+  killed(agent, actual) {
+    // The identity keeps who owns the agent and where it runs (authorize still names them);
+    // only its status changes, and every permission goes.
+    const identity = actual.find((o) => o.type === 'agent');
+    const attributes: JsonObject = identity
+      ? { ...identity.attributes, status: 'revoked' }
+      : { status: 'revoked', environment: '', tier: '', owner: '', platform: '' };
+    return [{ type: 'agent', id: agent, agent, attributes }];
+  },
   async connect(context) {
     const problems = localAdapter.checkSettings?.(context.settings, context.env) ?? [];
     if (problems.length > 0) throw new Error(`${context.name}: ${problems.join('; ')}`);
@@ -101,26 +116,24 @@ export class LocalStore implements TargetConnection {
     const files = await this.listAgentFiles();
     const out: ManagedObject[] = [];
     for (const name of files) {
-      const file = await this.readAgent(name);
-      if (!file) continue;
-      if (file.identity) out.push({ type: 'agent', id: name, agent: name, attributes: { ...file.identity } });
-      for (const p of file.permissions) {
-        out.push({
-          type: 'permission',
-          id: `${name}/${permissionPolicyId(p)}`,
-          agent: name,
-          attributes: permissionAttributes(p),
-        });
-      }
+      const file = await this.readAgentFile(name);
+      if (file) out.push(...fileObjects(file));
     }
     return out;
+  }
+
+  /** One agent's objects: its one file (the kill switch's read). */
+  async readAgent(agent: string): Promise<ManagedObject[]> {
+    if ((await this.readMarker()) === 'absent') return [];
+    const file = await this.readAgentFile(agent);
+    return file ? fileObjects(file) : [];
   }
 
   async apply(change: Parameters<TargetConnection['apply']>[0]): Promise<void> {
     const agent = change.agent;
     if (agent === undefined) throw new Error(`local: change ${change.type}/${change.id} names no agent`);
     await this.ensureStore();
-    const file = (await this.readAgent(agent)) ?? emptyFile(agent);
+    const file = (await this.readAgentFile(agent)) ?? emptyFile(agent);
     if (change.type === 'agent') {
       file.identity = change.op === 'delete' ? null : (change.after as unknown as StoredIdentity);
     } else if (change.type === 'permission') {
@@ -137,7 +150,7 @@ export class LocalStore implements TargetConnection {
   async close(): Promise<void> {}
 
   /** An agent's file, or undefined when the store has none. */
-  async readAgent(agent: string): Promise<AgentFile | undefined> {
+  async readAgentFile(agent: string): Promise<AgentFile | undefined> {
     const path = join(this.agentsDir(), `${agent}.json`);
     let text: string;
     try {
@@ -228,6 +241,21 @@ export class LocalStore implements TargetConnection {
     };
     await atomicWrite(path, JSON.stringify(file, null, 2) + '\n');
   }
+}
+
+function fileObjects(file: AgentFile): ManagedObject[] {
+  const name = file.agent;
+  const out: ManagedObject[] = [];
+  if (file.identity) out.push({ type: 'agent', id: name, agent: name, attributes: { ...file.identity } });
+  for (const p of file.permissions) {
+    out.push({
+      type: 'permission',
+      id: `${name}/${permissionPolicyId(p)}`,
+      agent: name,
+      attributes: permissionAttributes(p),
+    });
+  }
+  return out;
 }
 
 function emptyFile(agent: string): AgentFile {

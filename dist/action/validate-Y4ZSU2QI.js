@@ -2,7 +2,7 @@ import { createRequire as __leashRequire } from 'node:module';
 const require = __leashRequire(import.meta.url);
 import {
   validatePolicyFiles
-} from "./chunk-PFQZKJDY.js";
+} from "./chunk-PKMQPE77.js";
 import "./chunk-UOUG4XY6.js";
 import "./chunk-7N5FENZK.js";
 import "./chunk-YJ3X6INZ.js";

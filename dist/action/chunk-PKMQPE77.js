@@ -12106,7 +12106,7 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
 }
 validate43.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
 var Config = validate46;
-var schema101 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "https://leash.dev/schemas/v1/config.schema.json", "title": "Config", "description": "leash.yaml: the repository's environments, approver groups and rules, sync targets, guardrails and lint settings.", "type": "object", "additionalProperties": false, "required": ["apiVersion", "kind", "metadata", "spec"], "properties": { "apiVersion": { "description": "Version of the leash file format.", "const": "leash/v1" }, "kind": { "description": "The kind of document.", "const": "Config" }, "metadata": { "$ref": "common.schema.json#/$defs/metadata" }, "spec": { "description": "Repository-wide settings.", "type": "object", "additionalProperties": false, "properties": { "environments": { "description": "The environments agents live in, by name. When absent, 'production' and 'prod' are production and every other name is not.", "type": "object", "propertyNames": { "$ref": "common.schema.json#/$defs/name" }, "additionalProperties": { "description": "An environment.", "type": "object", "additionalProperties": false, "required": ["production"], "properties": { "production": { "description": "Whether agents here touch real customers and real money.", "type": "boolean" }, "description": { "$ref": "common.schema.json#/$defs/text", "description": "What the environment is." } } } }, "approverGroups": { "description": "Named groups of people whose approval rules can require, by name.", "type": "object", "propertyNames": { "$ref": "common.schema.json#/$defs/name" }, "additionalProperties": { "description": "A group of approvers: GitHub users and teams.", "type": "object", "additionalProperties": false, "minProperties": 1, "properties": { "description": { "$ref": "common.schema.json#/$defs/text", "description": "Who the group is." }, "users": { "description": "GitHub logins.", "type": "array", "uniqueItems": true, "items": { "type": "string", "pattern": "^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$" } }, "teams": { "description": "GitHub teams as org/team-slug.", "type": "array", "uniqueItems": true, "items": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9][A-Za-z0-9_.-]*$" } } } } }, "github": { "description": "The GitHub organization the repository lives in. An agent's owner team is the approver group named like its owner when one exists, else the GitHub team <org>/<owner>.", "type": "object", "additionalProperties": false, "required": ["org"], "properties": { "org": { "description": "The organization's login, e.g. northwind-retail.", "type": "string", "pattern": "^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$" } } }, "approvals": { "description": "Rules that compute the sign-off a change needs from its blast radius. Always read from the base revision.", "type": "object", "additionalProperties": false, "properties": { "rules": { "description": "Each rule whose conditions match the change adds its requirements.", "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["name", "require"], "properties": { "name": { "$ref": "common.schema.json#/$defs/name", "description": "The rule's name." }, "description": { "$ref": "common.schema.json#/$defs/text", "description": "Why the rule exists." }, "when": { "$ref": "#/$defs/changeMatch", "description": "Facts of the change the rule matches; every change when absent." }, "require": { "$ref": "#/$defs/requirements" } } } }, "removalOnly": { "description": "The lighter sign-off for a change that only removes access; when absent, the matching rules apply.", "type": "object", "additionalProperties": false, "required": ["require"], "properties": { "require": { "$ref": "#/$defs/requirements" } } }, "governanceChange": { "description": "The sign-off for a change to leash.yaml, tiers or approver groups; when absent, the strictest rule's requirements apply.", "type": "object", "additionalProperties": false, "required": ["require"], "properties": { "require": { "$ref": "#/$defs/requirements" } } } } }, "targets": { "description": "The systems that enforce access, by name; Systems name one in spec.target. Secrets come from environment variables, never from this file.", "type": "object", "propertyNames": { "$ref": "common.schema.json#/$defs/name" }, "additionalProperties": { "description": "A sync target.", "type": "object", "required": ["type"], "properties": { "type": { "description": "The kind of target.", "type": "string", "enum": ["local", "postgres", "ldap", "scim", "aws-iam", "okta", "entra"] }, "description": { "$ref": "common.schema.json#/$defs/text", "description": "What the target is." }, "timeoutSeconds": { "description": "How long one operation against the target may take before it counts as failed (and the kill switch's limit per target).", "type": "number", "exclusiveMinimum": 0, "maximum": 3600, "default": 30 } }, "allOf": [{ "if": { "properties": { "type": { "const": "local" } } }, "then": { "properties": { "type": true, "description": true, "timeoutSeconds": true, "path": { "description": "Where the local Cedar policy store keeps its state, relative to the folder holding leash.yaml.", "type": "string", "pattern": "^[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*$", "default": ".leash/state" } }, "additionalProperties": false } }, { "if": { "properties": { "type": { "const": "postgres" } } }, "then": { "required": ["database", "user"], "properties": { "type": true, "description": true, "timeoutSeconds": true, "host": { "description": "The PostgreSQL server's host.", "type": "string", "minLength": 1, "maxLength": 253, "pattern": "^[A-Za-z0-9.:\\[\\]-]+$" }, "port": { "description": "The PostgreSQL server's port.", "type": "integer", "minimum": 1, "maximum": 65535 }, "database": { "description": "The database whose tables agents reach.", "type": "string", "minLength": 1, "maxLength": 63 }, "user": { "description": "The role leash connects as; needs CREATEROLE and the grant option on the managed tables.", "type": "string", "minLength": 1, "maxLength": 63 }, "passwordEnv": { "description": "The environment variable holding the password of user.", "type": "string", "pattern": "^[A-Z_][A-Z0-9_]{0,127}$" }, "rolePrefix": { "description": "Prefix of the role leash creates for each agent.", "type": "string", "pattern": "^[a-z_][a-z0-9_]{0,15}$", "default": "agent_" } }, "additionalProperties": false } }, { "if": { "properties": { "type": { "const": "ldap" } } }, "then": { "required": ["url", "bindDn", "agentsDn", "groupsDn"], "properties": { "type": true, "description": true, "timeoutSeconds": true, "url": { "type": "string", "pattern": "^ldaps?://[^\\s]+$", "maxLength": 2048, "description": "The directory's URL, ldap:// or ldaps://." }, "bindDn": { "type": "string", "minLength": 3, "maxLength": 1024, "description": "The DN leash binds as." }, "passwordEnv": { "description": "The environment variable holding bindDn's password.", "type": "string", "pattern": "^[A-Z_][A-Z0-9_]{0,127}$" }, "agentsDn": { "type": "string", "minLength": 3, "maxLength": 1024, "description": "The container under which leash keeps an entry per agent." }, "groupsDn": { "type": "string", "minLength": 3, "maxLength": 1024, "description": "The container under which leash keeps a group per entitlement." } }, "additionalProperties": false } }, { "if": { "properties": { "type": { "const": "scim" } } }, "then": { "required": ["url"], "properties": { "type": true, "description": true, "timeoutSeconds": true, "url": { "type": "string", "pattern": "^https?://[^\\s]+$", "maxLength": 2048, "description": "The SCIM 2.0 service provider's base URL (the folder holding /Users and /Groups)." }, "tokenEnv": { "description": "The environment variable holding the bearer token.", "type": "string", "pattern": "^[A-Z_][A-Z0-9_]{0,127}$" } }, "additionalProperties": false } }, { "if": { "properties": { "type": { "const": "aws-iam" } } }, "then": { "required": ["trustedPrincipal"], "properties": { "type": true, "description": true, "timeoutSeconds": true, "region": { "description": "The AWS region the IAM client signs for.", "type": "string", "pattern": "^[a-z0-9-]{1,32}$", "default": "us-east-1" }, "endpoint": { "type": "string", "pattern": "^https?://[^\\s]+$", "maxLength": 2048, "description": "The IAM endpoint, when not AWS's own (a VPC endpoint, or moto in tests)." }, "accessKeyIdEnv": { "description": "The environment variable holding the access key id; the default credential chain when absent.", "type": "string", "pattern": "^[A-Z_][A-Z0-9_]{0,127}$" }, "secretAccessKeyEnv": { "description": "The environment variable holding the secret access key.", "type": "string", "pattern": "^[A-Z_][A-Z0-9_]{0,127}$" }, "path": { "description": "The IAM path under which leash keeps a role per agent.", "type": "string", "pattern": "^/([A-Za-z0-9+=,.@_-]+/)*$", "default": "/leash/" }, "trustedPrincipal": { "description": "The ARN allowed to assume the agents' roles (the agent platform's runtime role).", "type": "string", "pattern": "^arn:aws[a-z-]*:iam::[0-9]{12}:[A-Za-z0-9+=,.@_/-]+$" } }, "additionalProperties": false } }, { "if": { "properties": { "type": { "const": "okta" } } }, "then": { "properties": { "type": true, "description": true, "timeoutSeconds": true, "url": { "type": "string", "pattern": "^https://[^\\s]+$", "maxLength": 2048, "description": "The Okta org URL." }, "tokenEnv": { "description": "The environment variable holding the API token.", "type": "string", "pattern": "^[A-Z_][A-Z0-9_]{0,127}$" } }, "additionalProperties": false } }, { "if": { "properties": { "type": { "const": "entra" } } }, "then": { "properties": { "type": true, "description": true, "timeoutSeconds": true, "tenantId": { "description": "The Entra tenant id.", "type": "string", "maxLength": 64 }, "tokenEnv": { "description": "The environment variable holding the access token.", "type": "string", "pattern": "^[A-Z_][A-Z0-9_]{0,127}$" } }, "additionalProperties": false } }] } }, "guardrails": { "description": "Limits on what one sync may do.", "type": "object", "additionalProperties": false, "properties": { "maxRemovalPercent": { "description": "The largest share of managed grants one sync may remove, in percent.", "type": "number", "minimum": 0, "maximum": 100, "default": 25 }, "allowEmptyTarget": { "description": "Whether a sync may remove every managed grant from a target.", "type": "boolean", "default": false } } }, "lint": { "description": "Lint settings.", "type": "object", "additionalProperties": false, "properties": { "rules": { "description": "Severity per rule id: error, warning, info or off.", "type": "object", "propertyNames": { "$ref": "common.schema.json#/$defs/name" }, "additionalProperties": { "type": "string", "enum": ["error", "warning", "info", "off"], "description": "The severity: error, warning, info, or off to not run the rule." } }, "soonExpiringDays": { "description": "Grants expiring within this many days are reported as soon expiring.", "type": "integer", "minimum": 1, "maximum": 365, "default": 14 } } } } } }, "$defs": { "changeMatch": { "description": "Facts of the blast radius a rule matches; each listed fact must match, any listed value of a fact matches.", "type": "object", "additionalProperties": false, "minProperties": 1, "properties": { "risks": { "type": "array", "minItems": 1, "items": { "$ref": "common.schema.json#/$defs/risk" }, "description": "Action risks gained." }, "environments": { "type": "array", "minItems": 1, "items": { "$ref": "common.schema.json#/$defs/name" }, "description": "Environments of agents affected." }, "modes": { "type": "array", "minItems": 1, "items": { "$ref": "common.schema.json#/$defs/mode" }, "description": "Modes gained." }, "dataClasses": { "type": "array", "minItems": 1, "items": { "$ref": "common.schema.json#/$defs/dataClass" }, "description": "Data classes newly in reach." }, "systems": { "type": "array", "minItems": 1, "items": { "$ref": "common.schema.json#/$defs/name" }, "description": "Systems reached by a gain." }, "tiers": { "type": "array", "minItems": 1, "items": { "$ref": "common.schema.json#/$defs/name" }, "description": "Tiers of agents affected." }, "changes": { "type": "array", "minItems": 1, "description": "Kinds of change.", "items": { "type": "string", "enum": ["new-agent", "removed-agent", "gain", "loss", "widen", "narrow", "tier-move", "status-change", "irreversible", "external", "financial", "governance"] } } } }, "requirements": { "description": "Approvals required: each entry needs its count of distinct eligible approvers.", "type": "array", "minItems": 1, "items": { "description": "One requirement: approvals from an approver group, or from the owner team of the affected agents.", "tsType": "{ group: string; count: number } | { ownerTeam: true; count: number }", "if": { "type": "object", "required": ["ownerTeam"] }, "then": { "type": "object", "additionalProperties": false, "required": ["ownerTeam", "count"], "properties": { "ownerTeam": { "const": true, "description": "Approval from the owner team of every affected agent." }, "count": { "type": "integer", "minimum": 1, "maximum": 10, "description": "How many distinct eligible approvers." } } }, "else": { "type": "object", "additionalProperties": false, "required": ["group", "count"], "properties": { "group": { "$ref": "common.schema.json#/$defs/name", "description": "An approver group of spec.approverGroups." }, "count": { "type": "integer", "minimum": 1, "maximum": 10, "description": "How many distinct eligible approvers." } } } } } } };
+var schema101 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "https://leash.dev/schemas/v1/config.schema.json", "title": "Config", "description": "leash.yaml: the repository's environments, approver groups and rules, sync targets, guardrails and lint settings.", "type": "object", "additionalProperties": false, "required": ["apiVersion", "kind", "metadata", "spec"], "properties": { "apiVersion": { "description": "Version of the leash file format.", "const": "leash/v1" }, "kind": { "description": "The kind of document.", "const": "Config" }, "metadata": { "$ref": "common.schema.json#/$defs/metadata" }, "spec": { "description": "Repository-wide settings.", "type": "object", "additionalProperties": false, "properties": { "environments": { "description": "The environments agents live in, by name. When absent, 'production' and 'prod' are production and every other name is not.", "type": "object", "propertyNames": { "$ref": "common.schema.json#/$defs/name" }, "additionalProperties": { "description": "An environment.", "type": "object", "additionalProperties": false, "required": ["production"], "properties": { "production": { "description": "Whether agents here touch real customers and real money.", "type": "boolean" }, "description": { "$ref": "common.schema.json#/$defs/text", "description": "What the environment is." } } } }, "approverGroups": { "description": "Named groups of people whose approval rules can require, by name.", "type": "object", "propertyNames": { "$ref": "common.schema.json#/$defs/name" }, "additionalProperties": { "description": "A group of approvers: GitHub users and teams.", "type": "object", "additionalProperties": false, "minProperties": 1, "properties": { "description": { "$ref": "common.schema.json#/$defs/text", "description": "Who the group is." }, "users": { "description": "GitHub logins.", "type": "array", "uniqueItems": true, "items": { "type": "string", "pattern": "^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$" } }, "teams": { "description": "GitHub teams as org/team-slug.", "type": "array", "uniqueItems": true, "items": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9][A-Za-z0-9_.-]*$" } } } } }, "github": { "description": "The GitHub organization the repository lives in. An agent's owner team is the approver group named like its owner when one exists, else the GitHub team <org>/<owner>.", "type": "object", "additionalProperties": false, "required": ["org"], "properties": { "org": { "description": "The organization's login, e.g. northwind-retail.", "type": "string", "pattern": "^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$" } } }, "approvals": { "description": "Rules that compute the sign-off a change needs from its blast radius. Always read from the base revision.", "type": "object", "additionalProperties": false, "properties": { "rules": { "description": "Each rule whose conditions match the change adds its requirements.", "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["name", "require"], "properties": { "name": { "$ref": "common.schema.json#/$defs/name", "description": "The rule's name." }, "description": { "$ref": "common.schema.json#/$defs/text", "description": "Why the rule exists." }, "when": { "$ref": "#/$defs/changeMatch", "description": "Facts of the change the rule matches; every change when absent." }, "require": { "$ref": "#/$defs/requirements" } } } }, "removalOnly": { "description": "The lighter sign-off for a change that only removes access; when absent, the matching rules apply.", "type": "object", "additionalProperties": false, "required": ["require"], "properties": { "require": { "$ref": "#/$defs/requirements" } } }, "governanceChange": { "description": "The sign-off for a change to leash.yaml, tiers or approver groups; when absent, the strictest rule's requirements apply.", "type": "object", "additionalProperties": false, "required": ["require"], "properties": { "require": { "$ref": "#/$defs/requirements" } } } } }, "targets": { "description": "The systems that enforce access, by name; Systems name one in spec.target. Secrets come from environment variables, never from this file.", "type": "object", "propertyNames": { "$ref": "common.schema.json#/$defs/name" }, "additionalProperties": { "description": "A sync target.", "type": "object", "required": ["type"], "properties": { "type": { "description": "The kind of target.", "type": "string", "enum": ["local", "postgres", "ldap", "scim", "aws-iam", "okta", "entra"] }, "description": { "$ref": "common.schema.json#/$defs/text", "description": "What the target is." }, "timeoutSeconds": { "description": "How long one operation against the target may take before it counts as failed (and the kill switch's limit per target).", "type": "number", "exclusiveMinimum": 0, "maximum": 3600, "default": 30 } }, "allOf": [{ "if": { "properties": { "type": { "const": "local" } } }, "then": { "properties": { "type": true, "description": true, "timeoutSeconds": true, "path": { "description": "Where the local Cedar policy store keeps its state, relative to the folder holding leash.yaml.", "type": "string", "pattern": "^[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*$", "default": ".leash/state" } }, "additionalProperties": false } }, { "if": { "properties": { "type": { "const": "postgres" } } }, "then": { "required": ["database", "user"], "properties": { "type": true, "description": true, "timeoutSeconds": true, "host": { "description": "The PostgreSQL server's host.", "type": "string", "minLength": 1, "maxLength": 253, "pattern": "^[A-Za-z0-9.:\\[\\]-]+$" }, "port": { "description": "The PostgreSQL server's port.", "type": "integer", "minimum": 1, "maximum": 65535 }, "database": { "description": "The database whose tables agents reach.", "type": "string", "minLength": 1, "maxLength": 63 }, "user": { "description": "The role leash connects as; needs CREATEROLE and the grant option on the managed tables.", "type": "string", "minLength": 1, "maxLength": 63 }, "passwordEnv": { "description": "The environment variable holding the password of user.", "type": "string", "pattern": "^[A-Z_][A-Z0-9_]{0,127}$" }, "rolePrefix": { "description": "Prefix of the role leash creates for each agent.", "type": "string", "pattern": "^[a-z_][a-z0-9_]{0,15}$", "default": "agent_" } }, "additionalProperties": false } }, { "if": { "properties": { "type": { "const": "ldap" } } }, "then": { "required": ["url", "bindDn", "agentsDn", "groupsDn"], "properties": { "type": true, "description": true, "timeoutSeconds": true, "url": { "type": "string", "pattern": "^ldaps?://[^\\s]+$", "maxLength": 2048, "description": "The directory's URL, ldap:// or ldaps://." }, "bindDn": { "type": "string", "minLength": 3, "maxLength": 1024, "description": "The DN leash binds as." }, "passwordEnv": { "description": "The environment variable holding bindDn's password.", "type": "string", "pattern": "^[A-Z_][A-Z0-9_]{0,127}$" }, "agentsDn": { "type": "string", "minLength": 3, "maxLength": 1024, "description": "The container under which leash keeps an entry per agent." }, "groupsDn": { "type": "string", "minLength": 3, "maxLength": 1024, "description": "The container under which leash keeps a group per entitlement." } }, "additionalProperties": false } }, { "if": { "properties": { "type": { "const": "scim" } } }, "then": { "required": ["url"], "properties": { "type": true, "description": true, "timeoutSeconds": true, "url": { "type": "string", "pattern": "^https?://[^\\s]+$", "maxLength": 2048, "description": "The SCIM 2.0 service provider's base URL (the folder holding /Users and /Groups)." }, "tokenEnv": { "description": "The environment variable holding the bearer token.", "type": "string", "pattern": "^[A-Z_][A-Z0-9_]{0,127}$" } }, "additionalProperties": false } }, { "if": { "properties": { "type": { "const": "aws-iam" } } }, "then": { "required": ["trustedPrincipal"], "properties": { "type": true, "description": true, "timeoutSeconds": true, "region": { "description": "The AWS region the IAM client signs for.", "type": "string", "pattern": "^[a-z0-9-]{1,32}$", "default": "us-east-1" }, "endpoint": { "type": "string", "pattern": "^https?://[^\\s]+$", "maxLength": 2048, "description": "The IAM endpoint, when not AWS's own (a VPC endpoint, or moto in tests)." }, "accessKeyIdEnv": { "description": "The environment variable holding the access key id; the default credential chain when absent.", "type": "string", "pattern": "^[A-Z_][A-Z0-9_]{0,127}$" }, "secretAccessKeyEnv": { "description": "The environment variable holding the secret access key.", "type": "string", "pattern": "^[A-Z_][A-Z0-9_]{0,127}$" }, "path": { "description": "The IAM path under which leash keeps a role per agent.", "type": "string", "pattern": "^/([A-Za-z0-9+=,.@_-]+/)*$", "default": "/leash/" }, "trustedPrincipal": { "description": "The ARN allowed to assume the agents' roles (the agent platform's runtime role).", "type": "string", "pattern": "^arn:aws[a-z-]*:iam::[0-9]{12}:[A-Za-z0-9+=,.@_/-]+$" } }, "additionalProperties": false } }, { "if": { "properties": { "type": { "const": "okta" } } }, "then": { "properties": { "type": true, "description": true, "timeoutSeconds": true, "url": { "type": "string", "pattern": "^https://[^\\s]+$", "maxLength": 2048, "description": "The Okta org URL." }, "tokenEnv": { "description": "The environment variable holding the API token.", "type": "string", "pattern": "^[A-Z_][A-Z0-9_]{0,127}$" } }, "additionalProperties": false } }, { "if": { "properties": { "type": { "const": "entra" } } }, "then": { "properties": { "type": true, "description": true, "timeoutSeconds": true, "tenantId": { "description": "The Entra tenant id.", "type": "string", "maxLength": 64 }, "tokenEnv": { "description": "The environment variable holding the access token.", "type": "string", "pattern": "^[A-Z_][A-Z0-9_]{0,127}$" } }, "additionalProperties": false } }] } }, "guardrails": { "description": "Limits on what one sync may do.", "type": "object", "additionalProperties": false, "properties": { "maxRemovalPercent": { "description": "The largest share of managed grants one sync may remove, in percent.", "type": "number", "minimum": 0, "maximum": 100, "default": 25 }, "allowEmptyTarget": { "description": "Whether a sync may remove every managed grant from a target.", "type": "boolean", "default": false } } }, "audit": { "description": "The audit log: an append-only, hash-chained record of every sync, apply and kill (docs/audit.md).", "type": "object", "additionalProperties": false, "properties": { "path": { "description": "Where the audit log is kept, relative to the folder holding leash.yaml; must stay inside it (no absolute path, no '.' or '..' segment).", "type": "string", "maxLength": 1024, "pattern": "^(?!\\.\\.?(/|$))(?!.*/\\.\\.?(/|$))[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*$", "default": ".leash/audit.jsonl" } } }, "lint": { "description": "Lint settings.", "type": "object", "additionalProperties": false, "properties": { "rules": { "description": "Severity per rule id: error, warning, info or off.", "type": "object", "propertyNames": { "$ref": "common.schema.json#/$defs/name" }, "additionalProperties": { "type": "string", "enum": ["error", "warning", "info", "off"], "description": "The severity: error, warning, info, or off to not run the rule." } }, "soonExpiringDays": { "description": "Grants expiring within this many days are reported as soon expiring.", "type": "integer", "minimum": 1, "maximum": 365, "default": 14 } } } } } }, "$defs": { "changeMatch": { "description": "Facts of the blast radius a rule matches; each listed fact must match, any listed value of a fact matches.", "type": "object", "additionalProperties": false, "minProperties": 1, "properties": { "risks": { "type": "array", "minItems": 1, "items": { "$ref": "common.schema.json#/$defs/risk" }, "description": "Action risks gained." }, "environments": { "type": "array", "minItems": 1, "items": { "$ref": "common.schema.json#/$defs/name" }, "description": "Environments of agents affected." }, "modes": { "type": "array", "minItems": 1, "items": { "$ref": "common.schema.json#/$defs/mode" }, "description": "Modes gained." }, "dataClasses": { "type": "array", "minItems": 1, "items": { "$ref": "common.schema.json#/$defs/dataClass" }, "description": "Data classes newly in reach." }, "systems": { "type": "array", "minItems": 1, "items": { "$ref": "common.schema.json#/$defs/name" }, "description": "Systems reached by a gain." }, "tiers": { "type": "array", "minItems": 1, "items": { "$ref": "common.schema.json#/$defs/name" }, "description": "Tiers of agents affected." }, "changes": { "type": "array", "minItems": 1, "description": "Kinds of change.", "items": { "type": "string", "enum": ["new-agent", "removed-agent", "gain", "loss", "widen", "narrow", "tier-move", "status-change", "irreversible", "external", "financial", "governance"] } } } }, "requirements": { "description": "Approvals required: each entry needs its count of distinct eligible approvers.", "type": "array", "minItems": 1, "items": { "description": "One requirement: approvals from an approver group, or from the owner team of the affected agents.", "tsType": "{ group: string; count: number } | { ownerTeam: true; count: number }", "if": { "type": "object", "required": ["ownerTeam"] }, "then": { "type": "object", "additionalProperties": false, "required": ["ownerTeam", "count"], "properties": { "ownerTeam": { "const": true, "description": "Approval from the owner team of every affected agent." }, "count": { "type": "integer", "minimum": 1, "maximum": 10, "description": "How many distinct eligible approvers." } } }, "else": { "type": "object", "additionalProperties": false, "required": ["group", "count"], "properties": { "group": { "$ref": "common.schema.json#/$defs/name", "description": "An approver group of spec.approverGroups." }, "count": { "type": "integer", "minimum": 1, "maximum": 10, "description": "How many distinct eligible approvers." } } } } } } };
 function validate47(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
@@ -12980,6 +12980,7 @@ var pattern67 = new RegExp("^[a-z0-9-]{1,32}$", "u");
 var pattern71 = new RegExp("^/([A-Za-z0-9+=,.@_-]+/)*$", "u");
 var pattern72 = new RegExp("^arn:aws[a-z-]*:iam::[0-9]{12}:[A-Za-z0-9+=,.@_/-]+$", "u");
 var pattern73 = new RegExp("^https://[^\\s]+$", "u");
+var pattern76 = new RegExp("^(?!\\.\\.?(/|$))(?!.*/\\.\\.?(/|$))[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*$", "u");
 function validate46(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   ;
   let vErrors = null;
@@ -13073,7 +13074,7 @@ function validate46(data, { instancePath = "", parentData, parentDataProperty, r
       let data3 = data.spec;
       if (data3 && typeof data3 == "object" && !Array.isArray(data3)) {
         for (const key1 in data3) {
-          if (!(key1 === "environments" || key1 === "approverGroups" || key1 === "github" || key1 === "approvals" || key1 === "targets" || key1 === "guardrails" || key1 === "lint")) {
+          if (!(key1 === "environments" || key1 === "approverGroups" || key1 === "github" || key1 === "approvals" || key1 === "targets" || key1 === "guardrails" || key1 === "audit" || key1 === "lint")) {
             const err7 = { instancePath: instancePath + "/spec", schemaPath: "#/properties/spec/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 }, message: "must NOT have additional properties", schema: false, parentSchema: schema101.properties.spec, data: data3 };
             if (vErrors === null) {
               vErrors = [err7];
@@ -15074,12 +15075,12 @@ function validate46(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
-        if (data3.lint !== void 0) {
-          let data67 = data3.lint;
+        if (data3.audit !== void 0) {
+          let data67 = data3.audit;
           if (data67 && typeof data67 == "object" && !Array.isArray(data67)) {
             for (const key23 in data67) {
-              if (!(key23 === "rules" || key23 === "soonExpiringDays")) {
-                const err169 = { instancePath: instancePath + "/spec/lint", schemaPath: "#/properties/spec/properties/lint/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key23 }, message: "must NOT have additional properties", schema: false, parentSchema: schema101.properties.spec.properties.lint, data: data67 };
+              if (!(key23 === "path")) {
+                const err169 = { instancePath: instancePath + "/spec/audit", schemaPath: "#/properties/spec/properties/audit/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key23 }, message: "must NOT have additional properties", schema: false, parentSchema: schema101.properties.spec.properties.audit, data: data67 };
                 if (vErrors === null) {
                   vErrors = [err169];
                 } else {
@@ -15088,139 +15089,194 @@ function validate46(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
-            if (data67.rules !== void 0) {
-              let data68 = data67.rules;
-              if (data68 && typeof data68 == "object" && !Array.isArray(data68)) {
-                for (const key24 in data68) {
-                  const _errs188 = errors;
-                  if (typeof key24 === "string") {
-                    if (func1(key24) > 63) {
-                      const err170 = { instancePath: instancePath + "/spec/lint/rules", schemaPath: "common.schema.json#/$defs/name/maxLength", keyword: "maxLength", params: { limit: 63 }, message: "must NOT have more than 63 characters", schema: 63, parentSchema: schema34, data: key24, propertyName: key24 };
+            if (data67.path !== void 0) {
+              let data68 = data67.path;
+              if (typeof data68 === "string") {
+                if (func1(data68) > 1024) {
+                  const err170 = { instancePath: instancePath + "/spec/audit/path", schemaPath: "#/properties/spec/properties/audit/properties/path/maxLength", keyword: "maxLength", params: { limit: 1024 }, message: "must NOT have more than 1024 characters", schema: 1024, parentSchema: schema101.properties.spec.properties.audit.properties.path, data: data68 };
+                  if (vErrors === null) {
+                    vErrors = [err170];
+                  } else {
+                    vErrors.push(err170);
+                  }
+                  errors++;
+                }
+                if (!pattern76.test(data68)) {
+                  const err171 = { instancePath: instancePath + "/spec/audit/path", schemaPath: "#/properties/spec/properties/audit/properties/path/pattern", keyword: "pattern", params: { pattern: "^(?!\\.\\.?(/|$))(?!.*/\\.\\.?(/|$))[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*$" }, message: 'must match pattern "^(?!\\.\\.?(/|$))(?!.*/\\.\\.?(/|$))[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*$"', schema: "^(?!\\.\\.?(/|$))(?!.*/\\.\\.?(/|$))[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*$", parentSchema: schema101.properties.spec.properties.audit.properties.path, data: data68 };
+                  if (vErrors === null) {
+                    vErrors = [err171];
+                  } else {
+                    vErrors.push(err171);
+                  }
+                  errors++;
+                }
+              } else {
+                const err172 = { instancePath: instancePath + "/spec/audit/path", schemaPath: "#/properties/spec/properties/audit/properties/path/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema101.properties.spec.properties.audit.properties.path.type, parentSchema: schema101.properties.spec.properties.audit.properties.path, data: data68 };
+                if (vErrors === null) {
+                  vErrors = [err172];
+                } else {
+                  vErrors.push(err172);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err173 = { instancePath: instancePath + "/spec/audit", schemaPath: "#/properties/spec/properties/audit/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema101.properties.spec.properties.audit.type, parentSchema: schema101.properties.spec.properties.audit, data: data67 };
+            if (vErrors === null) {
+              vErrors = [err173];
+            } else {
+              vErrors.push(err173);
+            }
+            errors++;
+          }
+        }
+        if (data3.lint !== void 0) {
+          let data69 = data3.lint;
+          if (data69 && typeof data69 == "object" && !Array.isArray(data69)) {
+            for (const key24 in data69) {
+              if (!(key24 === "rules" || key24 === "soonExpiringDays")) {
+                const err174 = { instancePath: instancePath + "/spec/lint", schemaPath: "#/properties/spec/properties/lint/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key24 }, message: "must NOT have additional properties", schema: false, parentSchema: schema101.properties.spec.properties.lint, data: data69 };
+                if (vErrors === null) {
+                  vErrors = [err174];
+                } else {
+                  vErrors.push(err174);
+                }
+                errors++;
+              }
+            }
+            if (data69.rules !== void 0) {
+              let data70 = data69.rules;
+              if (data70 && typeof data70 == "object" && !Array.isArray(data70)) {
+                for (const key25 in data70) {
+                  const _errs193 = errors;
+                  if (typeof key25 === "string") {
+                    if (func1(key25) > 63) {
+                      const err175 = { instancePath: instancePath + "/spec/lint/rules", schemaPath: "common.schema.json#/$defs/name/maxLength", keyword: "maxLength", params: { limit: 63 }, message: "must NOT have more than 63 characters", schema: 63, parentSchema: schema34, data: key25, propertyName: key25 };
                       if (vErrors === null) {
-                        vErrors = [err170];
+                        vErrors = [err175];
                       } else {
-                        vErrors.push(err170);
+                        vErrors.push(err175);
                       }
                       errors++;
                     }
-                    if (!pattern4.test(key24)) {
-                      const err171 = { instancePath: instancePath + "/spec/lint/rules", schemaPath: "common.schema.json#/$defs/name/pattern", keyword: "pattern", params: { pattern: "^[a-z][a-z0-9]*(-[a-z0-9]+)*$" }, message: 'must match pattern "^[a-z][a-z0-9]*(-[a-z0-9]+)*$"', schema: "^[a-z][a-z0-9]*(-[a-z0-9]+)*$", parentSchema: schema34, data: key24, propertyName: key24 };
+                    if (!pattern4.test(key25)) {
+                      const err176 = { instancePath: instancePath + "/spec/lint/rules", schemaPath: "common.schema.json#/$defs/name/pattern", keyword: "pattern", params: { pattern: "^[a-z][a-z0-9]*(-[a-z0-9]+)*$" }, message: 'must match pattern "^[a-z][a-z0-9]*(-[a-z0-9]+)*$"', schema: "^[a-z][a-z0-9]*(-[a-z0-9]+)*$", parentSchema: schema34, data: key25, propertyName: key25 };
                       if (vErrors === null) {
-                        vErrors = [err171];
+                        vErrors = [err176];
                       } else {
-                        vErrors.push(err171);
+                        vErrors.push(err176);
                       }
                       errors++;
                     }
                   } else {
-                    const err172 = { instancePath: instancePath + "/spec/lint/rules", schemaPath: "common.schema.json#/$defs/name/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema34.type, parentSchema: schema34, data: key24, propertyName: key24 };
+                    const err177 = { instancePath: instancePath + "/spec/lint/rules", schemaPath: "common.schema.json#/$defs/name/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema34.type, parentSchema: schema34, data: key25, propertyName: key25 };
                     if (vErrors === null) {
-                      vErrors = [err172];
+                      vErrors = [err177];
                     } else {
-                      vErrors.push(err172);
+                      vErrors.push(err177);
                     }
                     errors++;
                   }
-                  var valid56 = _errs188 === errors;
-                  if (!valid56) {
-                    const err173 = { instancePath: instancePath + "/spec/lint/rules", schemaPath: "#/properties/spec/properties/lint/properties/rules/propertyNames", keyword: "propertyNames", params: { propertyName: key24 }, message: "property name must be valid", schema: schema101.properties.spec.properties.lint.properties.rules.propertyNames, parentSchema: schema101.properties.spec.properties.lint.properties.rules, data: data68 };
+                  var valid57 = _errs193 === errors;
+                  if (!valid57) {
+                    const err178 = { instancePath: instancePath + "/spec/lint/rules", schemaPath: "#/properties/spec/properties/lint/properties/rules/propertyNames", keyword: "propertyNames", params: { propertyName: key25 }, message: "property name must be valid", schema: schema101.properties.spec.properties.lint.properties.rules.propertyNames, parentSchema: schema101.properties.spec.properties.lint.properties.rules, data: data70 };
                     if (vErrors === null) {
-                      vErrors = [err173];
+                      vErrors = [err178];
                     } else {
-                      vErrors.push(err173);
+                      vErrors.push(err178);
                     }
                     errors++;
                   }
                 }
-                for (const key25 in data68) {
-                  let data69 = data68[key25];
-                  if (typeof data69 !== "string") {
-                    const err174 = { instancePath: instancePath + "/spec/lint/rules/" + key25.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/spec/properties/lint/properties/rules/additionalProperties/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema101.properties.spec.properties.lint.properties.rules.additionalProperties.type, parentSchema: schema101.properties.spec.properties.lint.properties.rules.additionalProperties, data: data69 };
+                for (const key26 in data70) {
+                  let data71 = data70[key26];
+                  if (typeof data71 !== "string") {
+                    const err179 = { instancePath: instancePath + "/spec/lint/rules/" + key26.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/spec/properties/lint/properties/rules/additionalProperties/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema101.properties.spec.properties.lint.properties.rules.additionalProperties.type, parentSchema: schema101.properties.spec.properties.lint.properties.rules.additionalProperties, data: data71 };
                     if (vErrors === null) {
-                      vErrors = [err174];
+                      vErrors = [err179];
                     } else {
-                      vErrors.push(err174);
+                      vErrors.push(err179);
                     }
                     errors++;
                   }
-                  if (!(data69 === "error" || data69 === "warning" || data69 === "info" || data69 === "off")) {
-                    const err175 = { instancePath: instancePath + "/spec/lint/rules/" + key25.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/spec/properties/lint/properties/rules/additionalProperties/enum", keyword: "enum", params: { allowedValues: schema101.properties.spec.properties.lint.properties.rules.additionalProperties.enum }, message: "must be equal to one of the allowed values", schema: schema101.properties.spec.properties.lint.properties.rules.additionalProperties.enum, parentSchema: schema101.properties.spec.properties.lint.properties.rules.additionalProperties, data: data69 };
+                  if (!(data71 === "error" || data71 === "warning" || data71 === "info" || data71 === "off")) {
+                    const err180 = { instancePath: instancePath + "/spec/lint/rules/" + key26.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/spec/properties/lint/properties/rules/additionalProperties/enum", keyword: "enum", params: { allowedValues: schema101.properties.spec.properties.lint.properties.rules.additionalProperties.enum }, message: "must be equal to one of the allowed values", schema: schema101.properties.spec.properties.lint.properties.rules.additionalProperties.enum, parentSchema: schema101.properties.spec.properties.lint.properties.rules.additionalProperties, data: data71 };
                     if (vErrors === null) {
-                      vErrors = [err175];
+                      vErrors = [err180];
                     } else {
-                      vErrors.push(err175);
+                      vErrors.push(err180);
                     }
                     errors++;
                   }
                 }
               } else {
-                const err176 = { instancePath: instancePath + "/spec/lint/rules", schemaPath: "#/properties/spec/properties/lint/properties/rules/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema101.properties.spec.properties.lint.properties.rules.type, parentSchema: schema101.properties.spec.properties.lint.properties.rules, data: data68 };
+                const err181 = { instancePath: instancePath + "/spec/lint/rules", schemaPath: "#/properties/spec/properties/lint/properties/rules/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema101.properties.spec.properties.lint.properties.rules.type, parentSchema: schema101.properties.spec.properties.lint.properties.rules, data: data70 };
                 if (vErrors === null) {
-                  vErrors = [err176];
+                  vErrors = [err181];
                 } else {
-                  vErrors.push(err176);
+                  vErrors.push(err181);
                 }
                 errors++;
               }
             }
-            if (data67.soonExpiringDays !== void 0) {
-              let data70 = data67.soonExpiringDays;
-              if (!(typeof data70 == "number" && (!(data70 % 1) && !isNaN(data70)) && isFinite(data70))) {
-                const err177 = { instancePath: instancePath + "/spec/lint/soonExpiringDays", schemaPath: "#/properties/spec/properties/lint/properties/soonExpiringDays/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema101.properties.spec.properties.lint.properties.soonExpiringDays.type, parentSchema: schema101.properties.spec.properties.lint.properties.soonExpiringDays, data: data70 };
+            if (data69.soonExpiringDays !== void 0) {
+              let data72 = data69.soonExpiringDays;
+              if (!(typeof data72 == "number" && (!(data72 % 1) && !isNaN(data72)) && isFinite(data72))) {
+                const err182 = { instancePath: instancePath + "/spec/lint/soonExpiringDays", schemaPath: "#/properties/spec/properties/lint/properties/soonExpiringDays/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema101.properties.spec.properties.lint.properties.soonExpiringDays.type, parentSchema: schema101.properties.spec.properties.lint.properties.soonExpiringDays, data: data72 };
                 if (vErrors === null) {
-                  vErrors = [err177];
+                  vErrors = [err182];
                 } else {
-                  vErrors.push(err177);
+                  vErrors.push(err182);
                 }
                 errors++;
               }
-              if (typeof data70 == "number" && isFinite(data70)) {
-                if (data70 > 365 || isNaN(data70)) {
-                  const err178 = { instancePath: instancePath + "/spec/lint/soonExpiringDays", schemaPath: "#/properties/spec/properties/lint/properties/soonExpiringDays/maximum", keyword: "maximum", params: { comparison: "<=", limit: 365 }, message: "must be <= 365", schema: 365, parentSchema: schema101.properties.spec.properties.lint.properties.soonExpiringDays, data: data70 };
+              if (typeof data72 == "number" && isFinite(data72)) {
+                if (data72 > 365 || isNaN(data72)) {
+                  const err183 = { instancePath: instancePath + "/spec/lint/soonExpiringDays", schemaPath: "#/properties/spec/properties/lint/properties/soonExpiringDays/maximum", keyword: "maximum", params: { comparison: "<=", limit: 365 }, message: "must be <= 365", schema: 365, parentSchema: schema101.properties.spec.properties.lint.properties.soonExpiringDays, data: data72 };
                   if (vErrors === null) {
-                    vErrors = [err178];
+                    vErrors = [err183];
                   } else {
-                    vErrors.push(err178);
+                    vErrors.push(err183);
                   }
                   errors++;
                 }
-                if (data70 < 1 || isNaN(data70)) {
-                  const err179 = { instancePath: instancePath + "/spec/lint/soonExpiringDays", schemaPath: "#/properties/spec/properties/lint/properties/soonExpiringDays/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema101.properties.spec.properties.lint.properties.soonExpiringDays, data: data70 };
+                if (data72 < 1 || isNaN(data72)) {
+                  const err184 = { instancePath: instancePath + "/spec/lint/soonExpiringDays", schemaPath: "#/properties/spec/properties/lint/properties/soonExpiringDays/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema101.properties.spec.properties.lint.properties.soonExpiringDays, data: data72 };
                   if (vErrors === null) {
-                    vErrors = [err179];
+                    vErrors = [err184];
                   } else {
-                    vErrors.push(err179);
+                    vErrors.push(err184);
                   }
                   errors++;
                 }
               }
             }
           } else {
-            const err180 = { instancePath: instancePath + "/spec/lint", schemaPath: "#/properties/spec/properties/lint/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema101.properties.spec.properties.lint.type, parentSchema: schema101.properties.spec.properties.lint, data: data67 };
+            const err185 = { instancePath: instancePath + "/spec/lint", schemaPath: "#/properties/spec/properties/lint/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema101.properties.spec.properties.lint.type, parentSchema: schema101.properties.spec.properties.lint, data: data69 };
             if (vErrors === null) {
-              vErrors = [err180];
+              vErrors = [err185];
             } else {
-              vErrors.push(err180);
+              vErrors.push(err185);
             }
             errors++;
           }
         }
       } else {
-        const err181 = { instancePath: instancePath + "/spec", schemaPath: "#/properties/spec/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema101.properties.spec.type, parentSchema: schema101.properties.spec, data: data3 };
+        const err186 = { instancePath: instancePath + "/spec", schemaPath: "#/properties/spec/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema101.properties.spec.type, parentSchema: schema101.properties.spec, data: data3 };
         if (vErrors === null) {
-          vErrors = [err181];
+          vErrors = [err186];
         } else {
-          vErrors.push(err181);
+          vErrors.push(err186);
         }
         errors++;
       }
     }
   } else {
-    const err182 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema101.type, parentSchema: schema101, data };
+    const err187 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema101.type, parentSchema: schema101, data };
     if (vErrors === null) {
-      vErrors = [err182];
+      vErrors = [err187];
     } else {
-      vErrors.push(err182);
+      vErrors.push(err187);
     }
     errors++;
   }

@@ -9,7 +9,7 @@ import {
   locateDiagnostics,
   printable,
   validatePolicyFiles
-} from "./chunk-PFQZKJDY.js";
+} from "./chunk-PKMQPE77.js";
 import {
   buildPolicyIndex,
   canonicalJson,
@@ -26881,9 +26881,10 @@ function gitEnvironment() {
   env.GIT_NO_REPLACE_OBJECTS = "1";
   return env;
 }
-function runGit(cwd, args, input) {
+function runGit(cwd, args, input, extraEnv = {}) {
   return new Promise((resolve3, reject) => {
-    const child = spawn("git", args, { cwd, stdio: ["pipe", "pipe", "pipe"], env: gitEnvironment() });
+    const env = { ...gitEnvironment(), ...extraEnv };
+    const child = spawn("git", args, { cwd, stdio: ["pipe", "pipe", "pipe"], env });
     const out = [];
     const err = [];
     child.stdout.on("data", (b) => out.push(b));
@@ -27218,7 +27219,7 @@ function diffSides(base, head, options) {
   const governance = diffGovernance(base, head, documents);
   const governanceChanged = governance.configChanged || governance.approvalRulesChanged || governance.approverGroupsChanged || governance.tiersChanged.length > 0;
   const grants = agents.some(
-    (a) => a.change === "added" || a.gained.length > 0 || a.widened.length > 0 || a.tier.before !== a.tier.after
+    (a) => a.change === "added" || a.gained.length > 0 || a.widened.length > 0 || a.change === "changed" && a.tier.before !== a.tier.after
   );
   const removes = agents.some((a) => a.change === "removed" || a.lost.length > 0 || a.narrowed.length > 0);
   const headAgents = options.headAgentCount ?? head.index.agents.length;
