@@ -3,13 +3,11 @@
  * hash (docs/audit.md). Appends hold an exclusive lock file so two runs never chain to the same
  * entry; reads stream the file with a cap per line so a hostile log costs bounded memory.
  */
-import { randomUUID } from 'node:crypto';
 import type { FileHandle } from 'node:fs/promises';
-import { mkdir, open, readFile, stat, unlink } from 'node:fs/promises';
-import { hostname } from 'node:os';
+import { mkdir, open } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { canonicalJson, checkEntryInput, hashEntry, parseEntryLine } from './entry.js';
+import { acquireFileLock } from './lock.js';
 import type { AuditEntry, AuditEntryInput, AuditProblem, AuditVerifyResult } from './types.js';
 import { AUDIT_FORMAT_VERSION, AUDIT_LIMITS, GENESIS_HASH } from './types.js';
 
@@ -45,9 +43,11 @@ export async function appendAuditEntry(
       cause: error,
     });
   }
-  const release = await acquireLock(`${path}.lock`, {
+  const release = await acquireFileLock(`${path}.lock`, {
     timeoutMs: options.lockTimeoutMs ?? AUDIT_LIMITS.lockTimeoutMs,
     staleMs: options.lockStaleMs ?? AUDIT_LIMITS.lockStaleMs,
+    what: 'the audit log',
+    error: (text, cause) => new AuditLogError(text, cause === undefined ? undefined : { cause }),
   });
   try {
     let handle: FileHandle;
@@ -317,92 +317,6 @@ async function readLastEntry(
     throw refuse(`entry ${parsed.entry.seq} was modified: its hash does not match its content`);
   }
   return parsed.entry;
-}
-
-interface LockHolder {
-  token: string;
-  pid: number;
-  host: string;
-  since: string;
-}
-
-/**
- * An exclusive lock: a file created with O_EXCL ('wx'), removed on release. A lock older than
- * staleMs was left by a run that died (appends take milliseconds) and is removed.
- */
-async function acquireLock(
-  lockPath: string,
-  options: { timeoutMs: number; staleMs: number },
-): Promise<() => Promise<void>> {
-  const me: LockHolder = {
-    token: randomUUID(),
-    pid: process.pid,
-    host: hostname(),
-    since: new Date().toISOString(),
-  };
-  const deadline = Date.now() + options.timeoutMs;
-  for (let attempt = 0; ; attempt++) {
-    try {
-      const handle = await open(lockPath, 'wx', 0o644);
-      try {
-        await handle.writeFile(JSON.stringify(me));
-      } finally {
-        await handle.close();
-      }
-      return async () => {
-        // Only our own lock: if it was taken from us as stale, the new one is someone else's.
-        const now = await readFile(lockPath, 'utf8').catch(() => '');
-        if (now.includes(me.token)) await unlink(lockPath).catch(() => undefined);
-      };
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
-        throw new AuditLogError(`cannot create the audit log's lock ${lockPath}: ${message(error)}`, {
-          cause: error,
-        });
-      }
-    }
-    const info = await stat(lockPath).catch(() => undefined);
-    if (!info) continue;
-    if (Date.now() - info.mtimeMs > options.staleMs || (await holderIsGone(lockPath))) {
-      await unlink(lockPath).catch(() => undefined);
-      continue;
-    }
-    if (Date.now() >= deadline) {
-      const holder = await readHolder(lockPath);
-      throw new AuditLogError(
-        `the audit log is locked by another leash run${holder} and stayed locked for ${Math.round(options.timeoutMs / 1000)} s; if no other run is going on, remove ${lockPath}`,
-      );
-    }
-    // Backoff with jitter, so runs that collided do not collide again in step.
-    await sleep(Math.min(100, 5 * 2 ** Math.min(attempt, 5)) + Math.random() * 10);
-  }
-}
-
-/** Whether the lock was taken by a process of this machine that no longer runs (killed mid-append). */
-async function holderIsGone(lockPath: string): Promise<boolean> {
-  let holder: Partial<LockHolder>;
-  try {
-    holder = JSON.parse(await readFile(lockPath, 'utf8')) as Partial<LockHolder>;
-  } catch {
-    return false; // being written, or not ours to judge: the age decides
-  }
-  if (holder.host !== hostname() || !Number.isSafeInteger(holder.pid) || holder.pid === process.pid)
-    return false;
-  try {
-    process.kill(holder.pid!, 0);
-    return false;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'ESRCH';
-  }
-}
-
-async function readHolder(lockPath: string): Promise<string> {
-  try {
-    const holder = JSON.parse(await readFile(lockPath, 'utf8')) as Partial<LockHolder>;
-    return ` (pid ${Number(holder.pid)} on ${String(holder.host)} since ${String(holder.since)})`;
-  } catch {
-    return '';
-  }
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });

@@ -18,7 +18,7 @@ import type { KillReceipt } from '../revoke/kill.js';
 import { killAgent } from '../revoke/kill.js';
 import { checkAgentName } from '../revoke/killed-state.js';
 import type { KillRecord } from '../revoke/ledger.js';
-import { killLedgerPath, readKillLedger, writeKillLedger } from '../revoke/ledger.js';
+import { killLedgerPath, updateKillLedger } from '../revoke/ledger.js';
 import { resolveCommit } from '../source/git.js';
 import { auditChangeFromResult } from '../audit/from-sync.js';
 import { describeError } from '../sync/apply.js';
@@ -190,10 +190,10 @@ async function recordKill(
   stage: 'before' | 'after',
 ): Promise<string | undefined> {
   try {
-    const ledger = await readKillLedger(path);
-    const kills = ledger.kills.filter((k) => k.id !== kill.id);
-    kills.push({ ...kill });
-    await writeKillLedger(path, { ...ledger, kills });
+    await updateKillLedger(path, (ledger) => ({
+      ledger: { ...ledger, kills: [...ledger.kills.filter((k) => k.id !== kill.id), { ...kill }] },
+      result: undefined,
+    }));
     return undefined;
   } catch (error) {
     if (stage === 'before') {

@@ -8,6 +8,8 @@ import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { AuditSettings } from '../audit/path.js';
 import { auditLogPath } from '../audit/path.js';
+import { acquireFileLock } from '../audit/lock.js';
+import { AUDIT_LIMITS } from '../audit/types.js';
 import { checkAgentName } from './killed-state.js';
 
 export const KILL_LEDGER_FORMAT_VERSION = 1;
@@ -110,6 +112,31 @@ export async function writeKillLedger(path: string, ledger: KillLedger): Promise
   await rename(tmp, path);
 }
 
+/**
+ * Reads, changes and writes the ledger under its lock, so a kill and a sync acknowledging
+ * another kill never lose each other's write. `change` returns the new ledger, or undefined to
+ * leave the file as it is.
+ */
+export async function updateKillLedger<T>(
+  path: string,
+  change: (ledger: KillLedger) => { ledger?: KillLedger; result: T },
+): Promise<T> {
+  await mkdir(dirname(path), { recursive: true });
+  const release = await acquireFileLock(`${path}.lock`, {
+    timeoutMs: AUDIT_LIMITS.lockTimeoutMs,
+    staleMs: AUDIT_LIMITS.lockStaleMs,
+    what: 'the kill ledger',
+    error: (text, cause) => new KillLedgerError(text, cause === undefined ? undefined : { cause }),
+  });
+  try {
+    const { ledger, result } = change(await readKillLedger(path));
+    if (ledger) await writeKillLedger(path, ledger);
+    return result;
+  } finally {
+    await release();
+  }
+}
+
 /** The kill in force for each agent (the latest, when an agent was killed twice). */
 export function killsInForce(ledger: KillLedger): Map<string, KillRecord> {
   const out = new Map<string, KillRecord>();
@@ -187,16 +214,18 @@ export async function acknowledgeAgreedKills(
   at: string,
   commit?: string,
 ): Promise<KillRecord[]> {
-  const ledger = await readKillLedger(path);
-  const next = acknowledgeKills(
-    ledger,
-    (agent) => {
-      const status = repository.statusOf(agent);
-      return status === 'revoked' || status === 'suspended' || status === 'absent';
-    },
-    at,
-    commit,
-  );
-  if (next.acknowledged.length > 0) await writeKillLedger(path, next.ledger);
-  return next.acknowledged;
+  return updateKillLedger(path, (ledger) => {
+    const next = acknowledgeKills(
+      ledger,
+      (agent) => {
+        const status = repository.statusOf(agent);
+        return status === 'revoked' || status === 'suspended' || status === 'absent';
+      },
+      at,
+      commit,
+    );
+    return next.acknowledged.length > 0
+      ? { ledger: next.ledger, result: next.acknowledged }
+      : { result: next.acknowledged };
+  });
 }
