@@ -24,6 +24,7 @@ import {
   openSessions,
   planSync,
   preparePolicy,
+  vetoLaterKills,
 } from '../sync/run.js';
 import type { CliIo } from './io.js';
 import { CliError, EXIT } from './io.js';
@@ -103,6 +104,7 @@ async function planAndApply(
     const outcome = await applySync(plan, sessions, {
       verifyFingerprint: false,
       onChange: progressFor(plan, io),
+      veto: vetoLaterKills(prepared),
     });
     await acknowledge(prepared, outcome, audit.commit, io);
     report(outcome, plan, flags.format, io);
@@ -140,6 +142,7 @@ export async function applyCommand(
     const outcome = await applySync({ ...plan, failed: [...plan.failed, ...failed] }, sessions, {
       verifyFingerprint: true,
       onChange: progressFor(plan, io),
+      veto: vetoLaterKills(prepared),
     });
     report(outcome, plan, flags.format, io);
     return await recordRun(audit, outcome, outcomeExitCode(outcome), io);

@@ -25,6 +25,12 @@ export interface ApplyOptions {
   timeoutMs?: number;
   /** Called after each change, in order; the CLI shows progress and may stop here. */
   onChange?: (result: ChangeResult, done: number, total: number) => void;
+  /**
+   * Asked before each change: a reason to skip it, or undefined. A sync asks whether the
+   * change's agent was killed since the plan was made (a kill must not be undone by a sync
+   * that planned before it).
+   */
+  veto?: (change: Change) => Promise<string | undefined>;
 }
 
 /** Applies a plan's changes in order. Never throws for a change's failure: it is reported. */
@@ -41,7 +47,8 @@ export async function applyChanges(
   const total = plan.changes.length;
   for (const change of plan.changes) {
     if (options.signal?.aborted) break;
-    const blocker = dependsOnFailure(change, failedAgents, failedContainers);
+    const blocker =
+      dependsOnFailure(change, failedAgents, failedContainers) ?? (await options.veto?.(change));
     let result: ChangeResult;
     if (blocker) {
       result = { change, status: 'skipped', attempts: 0, error: blocker };

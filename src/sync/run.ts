@@ -3,6 +3,7 @@
  * state, plan (pure, src/sync/plan.ts) and apply. Targets run in parallel and fail alone: a
  * target that cannot be read is skipped (nothing pruned) and reported, the others go on.
  */
+import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { EffectiveModel } from '../compile/compile.js';
 import { compileModel } from '../compile/compile.js';
@@ -20,13 +21,21 @@ import { DEFAULT_GUARDRAILS, PLAN_FORMAT_VERSION, fingerprintState, planTarget }
 import { loadAdapter } from './registry.js';
 import type { RetryPolicy } from './retry.js';
 import { DEFAULT_RETRY, withRetry } from './retry.js';
-import type { ManagedObject, TargetAdapter, TargetConnection, TargetSettings, TargetType } from './types.js';
+import type {
+  Change,
+  ManagedObject,
+  TargetAdapter,
+  TargetConnection,
+  TargetSettings,
+  TargetType,
+} from './types.js';
 import { killedState } from '../revoke/killed-state.js';
 import type { KillRecord } from '../revoke/ledger.js';
 import {
   acknowledgeAgreedKills,
   killLedgerPath,
   killsInForce,
+  readKillLedger,
   readKillLedgerSync,
 } from '../revoke/ledger.js';
 
@@ -115,6 +124,31 @@ export async function acknowledgeKills(
   if (prepared.kills.size === 0) return [];
   const path = killLedgerPath(prepared.dir, prepared.index.config?.data.spec);
   return acknowledgeAgreedKills(path, { statusOf: (agent) => repositoryStatus(prepared, agent) }, at, commit);
+}
+
+/**
+ * A veto for applySync: skips any change that adds or alters something of an agent killed
+ * after the plan was made, so a sync planned before a kill cannot undo it. The ledger is
+ * re-read only when its file changed (one stat per change).
+ */
+export function vetoLaterKills(prepared: PreparedPolicy): (change: Change) => Promise<string | undefined> {
+  const path = killLedgerPath(prepared.dir, prepared.index.config?.data.spec);
+  let seen = '';
+  let later = new Map<string, KillRecord>();
+  return async (change) => {
+    if (change.op === 'delete' || change.agent === undefined) return undefined;
+    const info = await stat(path).catch(() => undefined);
+    const stamp = info ? `${info.mtimeMs}:${info.size}:${info.ino}` : '';
+    if (stamp !== seen) {
+      seen = stamp;
+      const kills = killsInForce(await readKillLedger(path));
+      later = new Map([...kills].filter(([agent]) => !prepared.kills.has(agent)));
+    }
+    const kill = later.get(change.agent);
+    return kill
+      ? `skipped: ${change.agent} was killed (${kill.id}) after this plan was made; every sync keeps it revoked`
+      : undefined;
+  };
 }
 
 /** A target that could not be planned: not read, not changed. */
@@ -374,6 +408,7 @@ export async function applySync(
       const results = await applyChanges(session.connection, target, session.adapter.objectTypes, {
         ...(options.signal ? { signal: options.signal } : {}),
         ...(options.retry ? { retry: options.retry } : {}),
+        ...(options.veto ? { veto: options.veto } : {}),
         timeoutMs,
         onChange: (result, done, total) => options.onChange?.(target.name, result, done, total),
       });

@@ -9,6 +9,8 @@ import { createServer } from 'node:net';
 import { join, relative } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main.js';
+import { updateKillLedger } from '../../src/revoke/ledger.js';
+import { applySync, closeSessions, planSync, preparePolicy, vetoLaterKills } from '../../src/sync/run.js';
 import { GitRepo } from '../helpers/git-repo.js';
 
 const AGENT = 'service-agent';
@@ -252,6 +254,47 @@ describe('leash kill on the local target', () => {
     const nobody = await leash(repo, ['kill', 'no-such-agent', '--reason', 'typo?']);
     expect(nobody.code).toBe(1);
     expect(nobody.stdout).toMatch(/check the name/);
+  });
+
+  it('a sync planned before a kill does not undo it: its changes for the killed agent are skipped', async () => {
+    const repo = exampleRepo();
+    const prepared = preparePolicy(repo.dir, new Date());
+    const { plan, sessions } = await planSync(prepared, { env: {} });
+    expect(plan.targets[0]!.changes.some((c) => c.agent === AGENT && c.op === 'create')).toBe(true);
+    // The kill lands between the plan and its apply.
+    await updateKillLedger(join(repo.dir, '.leash/kills.json'), (ledger) => ({
+      ledger: {
+        ...ledger,
+        kills: [
+          {
+            id: 'kill-x',
+            agent: AGENT,
+            at: new Date().toISOString(),
+            by: 'bob',
+            reason: 'x',
+            receipts: [],
+            state: 'in-force',
+          },
+        ],
+      },
+      result: undefined,
+    }));
+    try {
+      const outcome = await applySync(plan, sessions, {
+        verifyFingerprint: false,
+        veto: vetoLaterKills(prepared),
+      });
+      const results = outcome.targets[0]!.results;
+      const mine = results.filter((r) => r.change.agent === AGENT);
+      expect(mine.length).toBeGreaterThan(0);
+      expect(mine.every((r) => r.status === 'skipped' && /was killed \(kill-x\)/.test(r.error ?? ''))).toBe(
+        true,
+      );
+      expect(results.filter((r) => r.change.agent !== AGENT).every((r) => r.status === 'applied')).toBe(true);
+    } finally {
+      await closeSessions(sessions);
+    }
+    expect(existsSync(join(repo.dir, `.leash/state/agents/${AGENT}.json`))).toBe(false);
   });
 
   it('a sync refuses to run on a kill ledger it cannot read', async () => {
