@@ -1,3 +1,5 @@
+import { userInfo } from 'node:os';
+
 /** Where a command writes and what it may look at; tests pass their own. */
 export interface CliIo {
   stdout: (text: string) => void;
@@ -21,3 +23,16 @@ export class CliError extends Error {
 
 /** Exit codes are a contract: 0 clean, 1 policy problems, 2 fatal or usage. */
 export const EXIT = { ok: 0, problems: 1, fatal: 2 } as const;
+
+/** Who runs the command, for records: GITHUB_ACTOR in Actions, else the OS user. */
+export function whoRuns(io: Pick<CliIo, 'env'>): string {
+  const actor = io.env.GITHUB_ACTOR?.trim();
+  if (actor) return actor;
+  try {
+    const name = userInfo().username;
+    if (name) return name;
+  } catch {
+    // No passwd entry for the uid (some containers): fall back to the environment.
+  }
+  return io.env.USER || io.env.LOGNAME || 'unknown';
+}

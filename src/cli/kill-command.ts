@@ -7,7 +7,6 @@
  * nowhere (no file, nothing held in any target): most likely a misspelt name.
  */
 import { randomBytes } from 'node:crypto';
-import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
 import { appendAuditEntry } from '../audit/log.js';
 import { auditLogPath } from '../audit/path.js';
@@ -26,7 +25,7 @@ import { ConfigReadError, readConfigOnly } from '../sync/config.js';
 import { DEFAULT_TARGETS } from '../sync/enforcement.js';
 import type { TargetSettings } from '../sync/types.js';
 import type { CliIo } from './io.js';
-import { CliError, EXIT } from './io.js';
+import { CliError, EXIT, whoRuns } from './io.js';
 
 export interface KillFlags {
   dir: string;
@@ -74,7 +73,7 @@ export async function killCommand(agent: string, flags: KillFlags, io: CliIo): P
     throw new CliError(`leash.yaml: ${describeError(error)}; nothing was changed`);
   }
   const at = new Date().toISOString();
-  const by = flags.by?.trim() || io.env.GITHUB_ACTOR?.trim() || osUser(io);
+  const by = flags.by?.trim() || whoRuns(io);
   const kill: KillRecord = {
     id: `kill-${agent}-${at.replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${randomBytes(3).toString('hex')}`,
     agent,
@@ -302,14 +301,4 @@ function parseTimeout(text: string): number {
     );
   }
   return Math.round(seconds * 1000);
-}
-
-function osUser(io: CliIo): string {
-  try {
-    const name = userInfo().username;
-    if (name) return name;
-  } catch {
-    // No passwd entry for the uid (some containers): fall back to the environment.
-  }
-  return io.env.USER || io.env.LOGNAME || 'unknown';
 }

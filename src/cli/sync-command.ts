@@ -5,7 +5,6 @@
  * not be read, refused a stale plan, or a change failed.
  */
 import { writeFile } from 'node:fs/promises';
-import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
 import { auditEntryFromSync } from '../audit/from-sync.js';
 import { appendAuditEntry } from '../audit/log.js';
@@ -27,7 +26,7 @@ import {
   vetoLaterKills,
 } from '../sync/run.js';
 import type { CliIo } from './io.js';
-import { CliError, EXIT } from './io.js';
+import { CliError, EXIT, whoRuns } from './io.js';
 import { createProgress } from './progress.js';
 import { parseNow } from './validate-command.js';
 
@@ -153,7 +152,7 @@ export async function applyCommand(
 
 /** Who ran the run and on whose approval; checked before anything is read or changed. */
 function auditContext(flags: AuditFlags, io: CliIo): Pick<AuditEntryInput, 'actor' | 'pullRequest'> {
-  const actor = flags.actor?.trim() || io.env.GITHUB_ACTOR?.trim() || osUser(io);
+  const actor = flags.actor?.trim() || whoRuns(io);
   if (flags.pr === undefined) {
     if (flags.approvers !== undefined)
       throw new CliError('--approvers needs --pr: the pull request they approved');
@@ -181,16 +180,6 @@ function auditContext(flags: AuditFlags, io: CliIo): Pick<AuditEntryInput, 'acto
       approvers,
     },
   };
-}
-
-function osUser(io: CliIo): string {
-  try {
-    const name = userInfo().username;
-    if (name) return name;
-  } catch {
-    // No passwd entry for the uid (some containers): fall back to the environment.
-  }
-  return io.env.USER || io.env.LOGNAME || 'unknown';
 }
 
 interface AuditTarget {
