@@ -28,6 +28,9 @@ export const OPERATIONS = [
   ['GET', '/orgs/{org}/teams/{team_slug}/memberships/{username}'],
   ['POST', '/repos/{owner}/{repo}/statuses/{sha}'],
   ['GET', '/users/{username}'],
+  ['GET', '/repos/{owner}/{repo}/commits/{commit_sha}/pulls'],
+  ['POST', '/repos/{owner}/{repo}/pulls'],
+  ['POST', '/repos/{owner}/{repo}/issues/{issue_number}/labels'],
 ];
 
 /** Schema keywords kept as they are (their values are not schemas). */

@@ -19,8 +19,10 @@ import { BLAST_FORMATTERS, BLAST_RADIUS_MARKER } from '../report/blast.js';
 import { VALIDATE_FORMATTERS } from '../report/index.js';
 import { readPolicyDir } from '../source/files.js';
 import { validatePolicyFiles } from '../validate.js';
+import { runKillAction } from './kill.js';
 import type { ActionSettings } from './settings.js';
 import { readSettings } from './settings.js';
+import { runSync } from './sync.js';
 
 const RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
 /** The account GITHUB_TOKEN writes as: only its own marker comment is ever edited. */
@@ -30,12 +32,16 @@ const COMMENT_AUTHOR = 'github-actions[bot]';
  * The action: inputs read once, the library does the work, one try/catch fails the step.
  * `check` validates the head, writes annotations and SARIF, and posts the blast radius with
  * the sign-off state; `approvals` evaluates the sign-off and sets the commit status branch
- * protection requires. Neither runs code from the pull request: it only reads its YAML.
+ * protection requires (neither runs code from the pull request: it only reads its YAML);
+ * `sync` applies main to the targets (src/action/sync.ts); `kill` pulls an agent's access
+ * everywhere (src/action/kill.ts).
  */
 export async function run(): Promise<void> {
   try {
     const settings = readSettings((name) => core.getInput(name), process.env);
-    await runOnPullRequest(settings);
+    if (settings.command === 'sync') await runSync(settings);
+    else if (settings.command === 'kill') await runKillAction(settings);
+    else await runOnPullRequest(settings);
   } catch (error) {
     core.setFailed(error instanceof Error ? error.message : String(error));
   }

@@ -6,18 +6,14 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { auditEntryFromSync } from '../audit/from-sync.js';
-import { appendAuditEntry } from '../audit/log.js';
-import { AuditPathError, auditLogPath } from '../audit/path.js';
+import { AuditPathError } from '../audit/path.js';
 import type { AuditEntryInput } from '../audit/types.js';
 import { formatOutcomeText, formatPlanText } from '../report/sync.js';
 import type { ChangeResult } from '../sync/apply.js';
-import { resolveCommit } from '../source/git.js';
 import { readPlanFile } from '../sync/plan-file.js';
 import type { PreparedPolicy, SyncOutcome, SyncPlan } from '../sync/run.js';
 import {
   SyncConfigError,
-  acknowledgeKills,
   applySync,
   closeSessions,
   openSessions,
@@ -25,6 +21,8 @@ import {
   preparePolicy,
   vetoLaterKills,
 } from '../sync/run.js';
+import type { AuditTarget } from '../sync/sync-and-record.js';
+import { recordSyncRun, resolveAuditTarget, syncAndRecord, syncExitCode } from '../sync/sync-and-record.js';
 import type { CliIo } from './io.js';
 import { CliError, EXIT, whoRuns } from './io.js';
 import { createProgress } from './progress.js';
@@ -97,20 +95,23 @@ async function planAndApply(
 ): Promise<number> {
   const who = auditContext(flags, io);
   const prepared = prepare(dir, flags.now, io);
-  const audit = await auditTarget(prepared, kind, who);
-  const { plan, sessions } = await planSync(prepared, planOptions(flags, io));
+  let run;
   try {
-    const outcome = await applySync(plan, sessions, {
-      verifyFingerprint: false,
-      onChange: progressFor(plan, io),
-      veto: vetoLaterKills(prepared),
+    run = await syncAndRecord(prepared, {
+      ...planOptions(flags, io),
+      kind,
+      runner: who,
+      progress: (plan) => progressFor(plan, io),
     });
-    await acknowledge(prepared, outcome, audit.commit, io);
-    report(outcome, plan, flags.format, io);
-    return await recordRun(audit, outcome, outcomeExitCode(outcome), io);
-  } finally {
-    await closeSessions(sessions);
+  } catch (error) {
+    throw auditPathProblem(error);
   }
+  if (run.ledgerError) {
+    io.stderr(`leash: the kill ledger could not be updated (the kills stay in force): ${run.ledgerError}\n`);
+  }
+  report(run.outcome, run.plan, flags.format, io);
+  if (run.audit.error) auditFailed(run.audit.error, io);
+  return run.exitCode;
 }
 
 /** `leash apply [plan]`: applies a saved plan (refusing targets whose state has changed), or syncs. */
@@ -131,7 +132,9 @@ export async function applyCommand(
   }
   const plan = read.plan;
   const prepared = prepare(flags.dir, flags.now, io);
-  const audit = await auditTarget(prepared, 'apply', who);
+  const audit = await resolveAuditTarget(prepared).catch((error: unknown) => {
+    throw auditPathProblem(error);
+  });
   const { sessions, failed } = await openSessions(
     prepared,
     plan.targets.map((t) => ({ name: t.name, type: t.type })),
@@ -144,7 +147,7 @@ export async function applyCommand(
       veto: vetoLaterKills(prepared),
     });
     report(outcome, plan, flags.format, io);
-    return await recordRun(audit, outcome, outcomeExitCode(outcome), io);
+    return await recordRun(audit, who, outcome, io);
   } finally {
     await closeSessions(sessions);
   }
@@ -182,33 +185,11 @@ function auditContext(flags: AuditFlags, io: CliIo): Pick<AuditEntryInput, 'acto
   };
 }
 
-interface AuditTarget {
-  path: string;
-  kind: 'sync' | 'apply';
-  who: Pick<AuditEntryInput, 'actor' | 'pullRequest'>;
-  commit?: string;
-}
-
-/**
- * Where the run's entry goes, and the commit it acts on. Resolved before anything is applied,
- * so a log path that leads outside the repository stops the run while nothing has changed.
- */
-async function auditTarget(
-  prepared: PreparedPolicy,
-  kind: 'sync' | 'apply',
-  who: AuditTarget['who'],
-): Promise<AuditTarget> {
-  let path: string;
-  try {
-    path = auditLogPath(prepared.dir, prepared.index.config?.data.spec);
-  } catch (error) {
-    if (error instanceof AuditPathError)
-      throw new CliError(`leash.yaml: ${error.message}; nothing was applied`);
-    throw error;
-  }
-  // Not a git repository, or no git at all: the entry simply has no commit.
-  const commit = await resolveCommit(prepared.dir, 'HEAD').catch(() => undefined);
-  return { path, kind, who, ...(commit ? { commit } : {}) };
+/** A log path that leads outside the repository stops the run before anything is applied. */
+function auditPathProblem(error: unknown): unknown {
+  return error instanceof AuditPathError
+    ? new CliError(`leash.yaml: ${error.message}; nothing was applied`)
+    : error;
 }
 
 /**
@@ -217,46 +198,25 @@ async function auditTarget(
  */
 async function recordRun(
   audit: AuditTarget,
+  who: Pick<AuditEntryInput, 'actor' | 'pullRequest'>,
   outcome: SyncOutcome,
-  exitCode: number,
   io: CliIo,
 ): Promise<number> {
-  const entry = auditEntryFromSync(
-    {
-      kind: audit.kind,
-      at: new Date().toISOString(),
-      ...audit.who,
-      ...(audit.commit ? { commit: audit.commit } : {}),
-      exitCode,
-    },
+  const exitCode = syncExitCode(outcome);
+  const written = await recordSyncRun(
+    audit,
+    { kind: 'apply', ...who, at: new Date().toISOString(), exitCode },
     outcome,
   );
-  try {
-    await appendAuditEntry(audit.path, entry);
-    return exitCode;
-  } catch (error) {
-    io.stderr(
-      `leash: the run above was carried out as reported, but its audit entry could not be written: ${error instanceof Error ? error.message : String(error)}\n`,
-    );
-    return EXIT.fatal;
-  }
+  if (!written.error) return exitCode;
+  auditFailed(written.error, io);
+  return EXIT.fatal;
 }
 
-/** Kills the repository now agrees with are acknowledged (a failure leaves them in force, which is safe). */
-async function acknowledge(
-  prepared: PreparedPolicy,
-  outcome: SyncOutcome,
-  commit: string | undefined,
-  io: CliIo,
-) {
-  try {
-    const done = await acknowledgeKills(prepared, new Date().toISOString(), commit);
-    if (done.length > 0) outcome.acknowledged = done.map((k) => ({ agent: k.agent, id: k.id }));
-  } catch (error) {
-    io.stderr(
-      `leash: the kill ledger could not be updated (the kills stay in force): ${(error as Error).message}\n`,
-    );
-  }
+function auditFailed(error: string, io: CliIo): void {
+  io.stderr(
+    `leash: the run above was carried out as reported, but its audit entry could not be written: ${error}\n`,
+  );
 }
 
 function prepare(dir: string, now: string | undefined, io: CliIo): PreparedPolicy {
@@ -306,17 +266,4 @@ function progressFor(
 function planExitCode(plan: SyncPlan): number {
   if (plan.failed.length > 0) return EXIT.fatal;
   return plan.targets.some((t) => t.blocked) || plan.held.length > 0 ? EXIT.problems : EXIT.ok;
-}
-
-function outcomeExitCode(outcome: SyncOutcome): number {
-  if (
-    outcome.targets.some(
-      (t) => t.status === 'unreachable' || t.status === 'refused' || t.status === 'partial',
-    )
-  ) {
-    return EXIT.fatal;
-  }
-  return outcome.targets.some((t) => t.status === 'blocked') || outcome.held.length > 0
-    ? EXIT.problems
-    : EXIT.ok;
 }

@@ -5,3 +5,7 @@ export type { PullRequestFacts, PullRequestRef } from './pull-request.js';
 export { resolveMembership } from './membership.js';
 export { upsertComment, COMMENT_LIMIT } from './comment.js';
 export { setCommitStatus } from './status.js';
+export { findMergedPullRequest, approversOf } from './merged-pull-request.js';
+export type { MergedPullRequest } from './merged-pull-request.js';
+export { openPullRequest } from './open-pull-request.js';
+export type { OpenedPullRequest } from './open-pull-request.js';

@@ -99,9 +99,13 @@ async function killInTarget(
     attempts: 0,
     ms: 0,
   };
-  const deadline =
-    options.timeoutMs ??
-    (typeof settings.timeoutSeconds === 'number' ? settings.timeoutSeconds * 1000 : DEFAULT_TIMEOUT_MS);
+  const own =
+    typeof settings.timeoutSeconds === 'number' ? settings.timeoutSeconds * 1000 : DEFAULT_TIMEOUT_MS;
+  const deadline = options.timeoutMs ?? own;
+  // The clients' own timeouts (connecting, each query or request) come from timeoutSeconds: none
+  // may outlive a shorter deadline, or a hung target's socket would keep the process alive after
+  // the receipts are out.
+  const connectSettings = deadline < own ? { ...settings, timeoutSeconds: deadline / 1000 } : settings;
   let connection: TargetConnection | undefined;
   let phase: 'reach' | 'revoke' = 'reach';
   try {
@@ -115,13 +119,21 @@ async function killInTarget(
         };
         const actual = await untilReached(receipt, signal, async () => {
           try {
-            connection ??= await adapter.connect({
-              name,
-              settings,
-              env: options.env,
-              baseDir: options.baseDir,
-              signal,
-            });
+            if (!connection) {
+              const opened = await adapter.connect({
+                name,
+                settings: connectSettings,
+                env: options.env,
+                baseDir: options.baseDir,
+                signal,
+              });
+              // Opened after the deadline: the receipt is out and nothing else would close it.
+              if (signal.aborted) {
+                void opened.close().catch(() => undefined);
+                signal.throwIfAborted();
+              }
+              connection = opened;
+            }
             return await read();
           } catch (error) {
             // A connection that failed a read may be broken: the next attempt starts afresh.

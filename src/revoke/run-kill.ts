@@ -21,7 +21,7 @@ import type { KillReceipt } from './kill.js';
 import { killAgent } from './kill.js';
 import { checkAgentName } from './killed-state.js';
 import type { KillRecord } from './ledger.js';
-import { killLedgerPath, readKillLedger, writeKillLedger } from './ledger.js';
+import { killLedgerPath, updateKillLedger } from './ledger.js';
 
 /** The longest reason a kill takes. */
 export const MAX_KILL_REASON = 2000;
@@ -200,10 +200,10 @@ async function recordKill(
   stage: 'before' | 'after',
 ): Promise<string | undefined> {
   try {
-    const ledger = await readKillLedger(path);
-    const kills = ledger.kills.filter((k) => k.id !== kill.id);
-    kills.push({ ...kill });
-    await writeKillLedger(path, { ...ledger, kills });
+    await updateKillLedger(path, (ledger) => ({
+      ledger: { ...ledger, kills: [...ledger.kills.filter((k) => k.id !== kill.id), { ...kill }] },
+      result: undefined,
+    }));
     return undefined;
   } catch (error) {
     if (stage === 'before') {
@@ -213,6 +213,17 @@ async function recordKill(
     }
     return `the receipts could not be written to the kill ledger ${path}: ${describeError(error)} (the kill itself is recorded there and stays in force)`;
   }
+}
+
+/** One line of a receipt, as the CLI and the Action log it as each target finishes. */
+export function describeReceipt(r: KillReceipt): string {
+  const what =
+    r.status === 'revoked'
+      ? r.before.identities + r.before.grants === 0
+        ? 'held nothing here'
+        : `identity disabled, ${r.before.grants} grant${r.before.grants === 1 ? '' : 's'} removed, read back clean`
+      : (r.message ?? '');
+  return `${r.target} (${r.type}): ${r.status.toUpperCase()} in ${r.ms} ms: ${what}`;
 }
 
 function auditRecord(r: KillReceipt): AuditTargetRecord {

@@ -1,17 +1,16 @@
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildActionBundle } from '../../scripts/build-action.mjs';
 import type { GitHubApi } from '../helpers/github-api-server.js';
 import { repo as apiRepo, startGitHubApi } from '../helpers/github-api-server.js';
 import { GitRepo } from '../helpers/git-repo.js';
+import type { ActionRun } from './run-action.js';
+import { runActionProcess } from './run-action.js';
 
 const require = createRequire(import.meta.url);
 const root = new URL('../../', import.meta.url).pathname;
-const bundle = join(root, 'dist/action/main.js');
 // Installed by `npm run tools:node24` (.ci/run does it): outside node_modules, so npm scripts keep the machine's Node.
 const NODE24 = join(root, '.tools/node24/bin/node');
 
@@ -110,56 +109,29 @@ async function startApi(reviews: object[] = [], headSha = head) {
   return api;
 }
 
-interface Run {
-  code: number;
-  stdout: string;
-  outputs: Record<string, string>;
-  summary: string;
-}
-
-function runAction(node: string, inputs: Record<string, string>, headSha = head): Promise<Run> {
-  const tmp = mkdtempSync(join(tmpdir(), 'leash-action-'));
-  const eventPath = join(tmp, 'event.json');
-  writeFileSync(eventPath, JSON.stringify(pullRequestEvent(7, base, headSha)));
-  const output = join(tmp, 'output');
-  const summary = join(tmp, 'summary');
-  writeFileSync(output, '');
-  writeFileSync(summary, '');
-  const env: Record<string, string> = {
-    PATH: process.env.PATH ?? '',
-    GITHUB_ACTIONS: 'true',
-    GITHUB_EVENT_NAME: 'pull_request',
-    GITHUB_EVENT_PATH: eventPath,
-    GITHUB_REPOSITORY: 'northwind-retail/policy',
-    GITHUB_API_URL: api!.url,
-    GITHUB_SERVER_URL: 'https://github.com',
-    GITHUB_RUN_ID: '42',
-    GITHUB_WORKSPACE: git.dir,
-    GITHUB_OUTPUT: output,
-    GITHUB_STEP_SUMMARY: summary,
-    RUNNER_TEMP: tmp,
-    INPUT_COMMAND: 'check',
-    INPUT_PATH: 'policies',
-    INPUT_TOKEN: 'test-token',
-    'INPUT_FAIL-ON': 'warning',
-    INPUT_SARIF: 'leash.sarif',
-    INPUT_COMMENT: 'true',
-    'INPUT_STATUS-CONTEXT': 'leash/sign-off',
-    ...Object.fromEntries(Object.entries(inputs).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v])),
-  };
-  return new Promise((resolve, reject) => {
-    const child = spawn(node, [bundle], { cwd: git.dir, env });
-    let stdout = '';
-    child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
-    child.stderr.on('data', (b: Buffer) => (stdout += b.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const outputs: Record<string, string> = {};
-      const text = readFileSync(output, 'utf8');
-      for (const m of text.matchAll(/^([\w-]+)<<(ghadelimiter_[\w-]+)\n([\s\S]*?)\n\2$/gm))
-        outputs[m[1]!] = m[3]!;
-      resolve({ code: code ?? -1, stdout, outputs, summary: readFileSync(summary, 'utf8') });
-    });
+function runAction(node: string, inputs: Record<string, string>, headSha = head): Promise<ActionRun> {
+  return runActionProcess({
+    node,
+    cwd: git.dir,
+    event: { name: 'pull_request', payload: pullRequestEvent(7, base, headSha) },
+    env: {
+      GITHUB_REPOSITORY: 'northwind-retail/policy',
+      GITHUB_API_URL: api!.url,
+      GITHUB_SERVER_URL: 'https://github.com',
+      GITHUB_RUN_ID: '42',
+      GITHUB_WORKSPACE: git.dir,
+    },
+    inputs: {
+      command: 'check',
+      path: 'policies',
+      token: 'test-token',
+      'fail-on': 'warning',
+      sarif: 'leash.sarif',
+      comment: 'true',
+      'status-context': 'leash/sign-off',
+      'state-branch': 'leash-state',
+      ...inputs,
+    },
   });
 }
 
@@ -256,7 +228,7 @@ describe('the bundled Action', () => {
     await startApi();
     const r = await runAction(process.execPath, { command: 'deploy' });
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain("::error::input command: 'deploy' is not one of check, approvals");
+    expect(r.stdout).toContain("::error::input command: 'deploy' is not one of check, approvals, sync, kill");
     const outside = await runAction(process.execPath, { path: '../etc' });
     expect(outside.stdout).toContain('must be a path inside the workspace');
   });

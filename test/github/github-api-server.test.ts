@@ -76,11 +76,11 @@ async function send(a: GitHubApi, method: string, path: string, body: unknown) {
 }
 
 describe('the extract', () => {
-  it('holds the nine operations leash uses and names its source version', () => {
+  it('holds the twelve operations leash uses and names its source version', () => {
     const extract = loadExtract();
     expect(extract.source.package).toBe('@octokit/openapi');
     expect(extract.source.version).toMatch(/^23\./);
-    expect(Object.keys(extract.operations)).toHaveLength(9);
+    expect(Object.keys(extract.operations)).toHaveLength(12);
   });
 });
 
@@ -216,6 +216,101 @@ describe('local GitHub API: happy paths', () => {
     expect(status).toBe(200);
     expect(body).toMatchObject({ login: 'bob', id: 102, type: 'User' });
     expect(a.violations).toEqual([]);
+  });
+});
+
+describe('local GitHub API: merged pull requests, opening one, labels', () => {
+  const MERGE = 'd'.repeat(40);
+
+  it('lists the pull requests of a commit: the merged one by its merge commit, others by their head', async () => {
+    const merged = pull({
+      number: 8,
+      state: 'closed',
+      merged: true,
+      merge_commit_sha: MERGE,
+      merged_at: '2026-02-02T10:00:00Z',
+    });
+    const a = await start(baseState({ repos: repo('acme/policies', [pull(), merged]) }));
+    const byMerge = await get(a, `/repos/acme/policies/commits/${MERGE}/pulls`);
+    expect(byMerge.status).toBe(200);
+    expect(byMerge.body).toMatchObject([
+      { number: 8, merge_commit_sha: MERGE, merged_at: '2026-02-02T10:00:00Z' },
+    ]);
+    const byHead = await get(a, `/repos/acme/policies/commits/${HEAD}/pulls`);
+    expect((byHead.body as { number: number }[]).map((p) => p.number)).toEqual([8, 7]);
+    expect((await get(a, `/repos/acme/policies/commits/${'e'.repeat(40)}/pulls`)).body).toEqual([]);
+    expect(a.violations).toEqual([]);
+  });
+
+  it('opens a pull request from a known branch, as the token identity, and labels it', async () => {
+    const a = await start(
+      baseState({
+        repos: repo('acme/policies', [
+          pull(),
+          pull({ number: 9, head: { sha: 'f'.repeat(40), ref: 'revoke' } }),
+        ]),
+      }),
+    );
+    a.state.repos['acme/policies']!.pulls[9]!.state = 'closed';
+    const created = await send(a, 'POST', '/repos/acme/policies/pulls', {
+      title: 'Revoke x',
+      head: 'revoke',
+      base: 'main',
+      body: 'only removes access',
+    });
+    expect(created.status).toBe(201);
+    expect(created.headers.get('location')).toBe(`${a.url}/repos/acme/policies/pulls/10`);
+    expect(created.body).toMatchObject({
+      number: 10,
+      title: 'Revoke x',
+      state: 'open',
+      user: { login: 'github-actions[bot]' },
+      head: { ref: 'revoke', sha: 'f'.repeat(40) },
+      base: { ref: 'main', sha: BASE },
+    });
+    const labelled = await send(a, 'POST', '/repos/acme/policies/issues/10/labels', {
+      labels: ['leash-kill'],
+    });
+    expect(labelled.status).toBe(200);
+    expect(labelled.body).toMatchObject([{ name: 'leash-kill' }]);
+    expect(a.state.repos['acme/policies']!.pulls[10]!.labels).toEqual(['leash-kill']);
+    expect((await get(a, '/repos/acme/policies/pulls/10')).body).toMatchObject({
+      labels: [{ name: 'leash-kill' }],
+    });
+    expect(a.violations).toEqual([]);
+  });
+
+  it('refuses a pull request from an unknown branch, or a second one from the same branch, with 422', async () => {
+    const a = await start();
+    const unknown = await send(a, 'POST', '/repos/acme/policies/pulls', {
+      title: 't',
+      head: 'nope',
+      base: 'main',
+    });
+    expect(unknown.status).toBe(422);
+    expect(unknown.body).toMatchObject({ message: 'Validation Failed', errors: [{ field: 'head' }] });
+    const again = await send(a, 'POST', '/repos/acme/policies/pulls', {
+      title: 't',
+      head: 'feature',
+      base: 'main',
+    });
+    expect(again.status).toBe(422);
+    expect(again.body).toMatchObject({
+      errors: [{ message: 'A pull request already exists for acme:feature.' }],
+    });
+    expect(a.violations).toEqual([]);
+  });
+
+  it('flags a create-pull-request body that breaks the schema', async () => {
+    const a = await start();
+    const r = await send(a, 'POST', '/repos/acme/policies/pulls', {
+      title: 't',
+      head: 'feature',
+      base: 'main',
+      labels: ['x'],
+    });
+    expect(r.status).toBe(422);
+    expect(a.violations.map((v) => v.message)).toEqual(['request body does not match the schema']);
   });
 });
 

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -59,6 +60,11 @@ export interface PullRequest {
   base: { sha: string; ref: string };
   reviews?: Review[];
   commits?: PullCommit[];
+  /** The commit its merge put on the base branch (merge, squash or rebase); null while unmerged. */
+  merge_commit_sha?: string | null;
+  merged_at?: string | null;
+  /** Label names. */
+  labels?: string[];
   extra?: Record<string, unknown>;
 }
 
@@ -96,6 +102,11 @@ export interface Repo {
   comments: IssueComment[];
   /** Commit statuses, in the order they were created. */
   statuses: CommitStatus[];
+  /**
+   * A bare git repository standing in for the repository's git side: when set, a pull request
+   * is opened only from a branch pushed there, and commits are looked up in it.
+   */
+  git?: string;
 }
 
 export interface TeamMembership {
@@ -547,6 +558,39 @@ function globMatch(pattern: string, path: string): boolean {
   return re.test(path);
 }
 
+/** Whether `spec` names an object in the bare repository (git rev-parse, no shell). */
+function gitHas(gitDir: string, spec: string): boolean {
+  try {
+    execFileSync('git', ['rev-parse', '--verify', '--quiet', spec], { cwd: gitDir, stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The commit a branch points at: from the repository's bare git when it has one, else from its
+ * pull requests' heads and bases (a repository without git knows no other branches).
+ */
+function branchTip(repo: Repo, branch: string): string | undefined {
+  if (repo.git) {
+    try {
+      return execFileSync('git', ['rev-parse', '--verify', '--quiet', `refs/heads/${branch}^{commit}`], {
+        cwd: repo.git,
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+      }).trim();
+    } catch {
+      return undefined;
+    }
+  }
+  for (const pr of Object.values(repo.pulls)) {
+    if (pr.head.ref === branch) return pr.head.sha;
+    if (pr.base.ref === branch) return pr.base.sha;
+  }
+  return undefined;
+}
+
 export async function startGitHubApi(initial: Partial<GitHubState> = {}): Promise<GitHubApi> {
   const compiled = compile();
   const state: GitHubState = {
@@ -605,6 +649,80 @@ export async function startGitHubApi(initial: Partial<GitHubState> = {}): Promis
     findKey(state.repos, `${owner}/${repo}`);
 
   const pullOf = (repo: Repo, number: number): PullRequest | undefined => repo.pulls[number];
+
+  const labelSeed = (repo: Repo, name: string) => {
+    const id = [...name].reduce((h, c) => (h * 31 + c.charCodeAt(0)) % 1_000_000_007, 7);
+    return {
+      id,
+      node_id: `LA_${id}`,
+      url: `${baseUrl}/repos/${repo.owner}/${repo.name}/labels/${encodeURIComponent(name)}`,
+      name,
+      description: null,
+      color: 'ededed',
+      default: false,
+    };
+  };
+
+  /** A pull request as GitHub shows it, filled against `schema` (full or simple). */
+  const pullObject = (schema: Schema, repo: Repo, pr: PullRequest): Record<string, unknown> => {
+    const repoPath = `${baseUrl}/repos/${repo.owner}/${repo.name}`;
+    const owner: GitHubUser = state.users[repo.owner] ?? { login: repo.owner, id: 1, type: 'Organization' };
+    const repoObject = (s: Schema | undefined) =>
+      fill(s ?? { type: 'object' }, {
+        id: repo.id ?? 1,
+        node_id: `R_${repo.id ?? 1}`,
+        name: repo.name,
+        full_name: `${repo.owner}/${repo.name}`,
+        private: repo.private ?? false,
+        default_branch: repo.default_branch ?? 'main',
+        url: repoPath,
+        html_url: `https://github.com/${repo.owner}/${repo.name}`,
+        owner: userObject(owner, pickUserSchema(propSchema(s ?? {}, 'owner'))),
+      });
+    const branch = (which: 'head' | 'base') => {
+      const s = propSchema(schema, which) ?? { type: 'object' };
+      return fill(s, {
+        label: `${repo.owner}:${pr[which].ref}`,
+        ref: pr[which].ref,
+        sha: pr[which].sha,
+        repo: repoObject(propSchema(s, 'repo')),
+        user: userObject(owner, pickUserSchema(propSchema(s, 'user'))),
+      });
+    };
+    const labelSchema = (propSchema(schema, 'labels')?.items as Schema | undefined) ?? { type: 'object' };
+    const body = build(
+      schema,
+      {
+        id: pr.number * 1000,
+        node_id: `PR_${pr.number}`,
+        number: pr.number,
+        title: pr.title ?? `Pull request ${pr.number}`,
+        body: pr.body ?? null,
+        state: pr.state ?? 'open',
+        draft: pr.draft ?? false,
+        merged: pr.merged ?? false,
+        merge_commit_sha: pr.merge_commit_sha ?? null,
+        merged_at: pr.merged_at ?? null,
+        locked: false,
+        url: `${repoPath}/pulls/${pr.number}`,
+        html_url: `https://github.com/${repo.owner}/${repo.name}/pull/${pr.number}`,
+        issue_url: `${repoPath}/issues/${pr.number}`,
+        comments_url: `${repoPath}/issues/${pr.number}/comments`,
+        review_comments_url: `${repoPath}/pulls/${pr.number}/comments`,
+        commits_url: `${repoPath}/pulls/${pr.number}/commits`,
+        statuses_url: `${repoPath}/statuses/${pr.head.sha}`,
+        created_at: FIXED_TIME,
+        updated_at: FIXED_TIME,
+        commits: pr.commits?.length ?? 0,
+        labels: (pr.labels ?? []).map((name) => fill(labelSchema, labelSeed(repo, name))),
+        head: branch('head'),
+        base: branch('base'),
+        author_association: 'MEMBER',
+      },
+      { user: pr.user },
+    );
+    return withExtra(body, pr.extra);
+  };
 
   const paginate = (
     items: unknown[],
@@ -667,60 +785,89 @@ export async function startGitHubApi(initial: Partial<GitHubState> = {}): Promis
       const pr = repo && pullOf(repo, Number(p.pull_number));
       if (!repo || !pr) return notFound();
       const key = 'GET /repos/{owner}/{repo}/pulls/{pull_number}';
-      const schema = responseSchema(key, '200');
-      const repoPath = `${baseUrl}/repos/${repo.owner}/${repo.name}`;
-      const owner: GitHubUser = state.users[repo.owner] ?? { login: repo.owner, id: 1, type: 'Organization' };
-      const repoObject = (s: Schema | undefined) =>
-        fill(s ?? { type: 'object' }, {
-          id: repo.id ?? 1,
-          node_id: `R_${repo.id ?? 1}`,
-          name: repo.name,
-          full_name: `${repo.owner}/${repo.name}`,
-          private: repo.private ?? false,
-          default_branch: repo.default_branch ?? 'main',
-          url: repoPath,
-          html_url: `https://github.com/${repo.owner}/${repo.name}`,
-          owner: userObject(owner, pickUserSchema(propSchema(s ?? {}, 'owner'))),
+      return new HttpAnswer(200, pullObject(responseSchema(key, '200'), repo, pr));
+    },
+
+    'POST /repos/{owner}/{repo}/pulls': (p, _q, body, identity) => {
+      const repo = repoOf(p.owner!, p.repo!);
+      if (!repo) return notFound();
+      const b = body as { title?: string; head: string; base: string; body?: string; draft?: boolean };
+      const invalid = (field: string, message?: string) =>
+        new HttpAnswer(422, {
+          message: 'Validation Failed',
+          errors: [{ resource: 'PullRequest', field, code: 'invalid', ...(message ? { message } : {}) }],
+          documentation_url: 'https://docs.github.com/rest/pulls/pulls#create-a-pull-request',
         });
-      const branch = (which: 'head' | 'base') => {
-        const s = propSchema(schema, which) ?? { type: 'object' };
-        return fill(s, {
-          label: `${repo.owner}:${pr[which].ref}`,
-          ref: pr[which].ref,
-          sha: pr[which].sha,
-          repo: repoObject(propSchema(s, 'repo')),
-          user: userObject(owner, pickUserSchema(propSchema(s, 'user'))),
-        });
-      };
-      const body = build(
-        schema,
-        {
-          id: pr.number * 1000,
-          node_id: `PR_${pr.number}`,
-          number: pr.number,
-          title: pr.title ?? `Pull request ${pr.number}`,
-          body: pr.body ?? null,
-          state: pr.state ?? 'open',
-          draft: pr.draft ?? false,
-          merged: pr.merged ?? false,
-          locked: false,
-          url: `${repoPath}/pulls/${pr.number}`,
-          html_url: `https://github.com/${repo.owner}/${repo.name}/pull/${pr.number}`,
-          issue_url: `${repoPath}/issues/${pr.number}`,
-          comments_url: `${repoPath}/issues/${pr.number}/comments`,
-          review_comments_url: `${repoPath}/pulls/${pr.number}/comments`,
-          commits_url: `${repoPath}/pulls/${pr.number}/commits`,
-          statuses_url: `${repoPath}/statuses/${pr.head.sha}`,
-          created_at: FIXED_TIME,
-          updated_at: FIXED_TIME,
-          commits: pr.commits?.length ?? 0,
-          head: branch('head'),
-          base: branch('base'),
-          author_association: 'MEMBER',
-        },
-        { user: pr.user },
+      if (b.title === undefined) return invalid('title');
+      const headSha = branchTip(repo, b.head);
+      const baseSha = branchTip(repo, b.base);
+      if (headSha === undefined) return invalid('head');
+      if (baseSha === undefined) return invalid('base');
+      if (headSha === baseSha) return invalid('head', `No commits between ${b.base} and ${b.head}`);
+      const open = Object.values(repo.pulls).find(
+        (x) => (x.state ?? 'open') === 'open' && x.head.ref === b.head && x.base.ref === b.base,
       );
-      return new HttpAnswer(200, withExtra(body, pr.extra));
+      if (open) return invalid('head', `A pull request already exists for ${repo.owner}:${b.head}.`);
+      const numbers = [...Object.keys(repo.pulls).map(Number), ...repo.comments.map((c) => c.issue_number)];
+      const pr: PullRequest = {
+        number: Math.max(0, ...numbers) + 1,
+        title: b.title,
+        body: b.body ?? null,
+        state: 'open',
+        draft: b.draft ?? false,
+        user: identity,
+        head: { ref: b.head, sha: headSha },
+        base: { ref: b.base, sha: baseSha },
+        labels: [],
+      };
+      repo.pulls[pr.number] = pr;
+      const out = pullObject(responseSchema('POST /repos/{owner}/{repo}/pulls', '201'), repo, pr);
+      return new HttpAnswer(201, out, { location: String(out.url) });
+    },
+
+    'GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls': (p, query) => {
+      const repo = repoOf(p.owner!, p.repo!);
+      if (!repo) return notFound();
+      const sha = p.commit_sha!.toLowerCase();
+      if (repo.git && !gitHas(repo.git, `${sha}^{commit}`)) {
+        return new HttpAnswer(422, {
+          message: `No commit found for SHA: ${p.commit_sha}`,
+          documentation_url:
+            'https://docs.github.com/rest/commits/commits#list-pull-requests-associated-with-a-commit',
+        });
+      }
+      // The pull requests whose head holds the commit, or whose merge put it on the base branch.
+      const listed = Object.values(repo.pulls)
+        .filter(
+          (pr) =>
+            pr.head.sha.toLowerCase() === sha ||
+            (pr.merge_commit_sha ?? '').toLowerCase() === sha ||
+            (pr.commits ?? []).some((c) => c.sha.toLowerCase() === sha),
+        )
+        .sort((a, b) => b.number - a.number);
+      const itemSchema = responseSchema('GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls', '200')
+        .items as Schema;
+      const page = paginate(
+        listed.map((pr) => pullObject(itemSchema, repo, pr)),
+        query,
+        `/repos/${p.owner}/${p.repo}/commits/${p.commit_sha}/pulls`,
+      );
+      return new HttpAnswer(200, page.items, page.headers);
+    },
+
+    'POST /repos/{owner}/{repo}/issues/{issue_number}/labels': (p, _q, body) => {
+      const repo = repoOf(p.owner!, p.repo!);
+      const pr = repo && pullOf(repo, Number(p.issue_number));
+      if (!repo || !pr) return notFound();
+      const given = Array.isArray(body) ? body : ((body as { labels?: unknown[] }).labels ?? []);
+      const names = given.map((l) => (typeof l === 'string' ? l : String((l as { name: string }).name)));
+      pr.labels = [...new Set([...(pr.labels ?? []), ...names])];
+      const itemSchema = responseSchema('POST /repos/{owner}/{repo}/issues/{issue_number}/labels', '200')
+        .items as Schema;
+      return new HttpAnswer(
+        200,
+        pr.labels.map((name) => fill(itemSchema, labelSeed(repo, name))),
+      );
     },
 
     'GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews': (p, query) => {

@@ -2,11 +2,12 @@ import { createRequire as __leashRequire } from 'node:module';
 const require = __leashRequire(import.meta.url);
 import {
   validatePolicyFiles
-} from "./chunk-PKMQPE77.js";
-import "./chunk-UOUG4XY6.js";
+} from "./chunk-UDGGSRLV.js";
+import "./chunk-LOJDG36G.js";
+import "./chunk-U3POP4QY.js";
 import "./chunk-7N5FENZK.js";
 import "./chunk-YJ3X6INZ.js";
-import "./chunk-HLVYP3Z5.js";
+import "./chunk-XBOSDWZH.js";
 export {
   validatePolicyFiles
 };

@@ -15,7 +15,7 @@ import {
   tooLarge
 } from "./chunk-7N5FENZK.js";
 import "./chunk-YJ3X6INZ.js";
-import "./chunk-HLVYP3Z5.js";
+import "./chunk-XBOSDWZH.js";
 export {
   CONFIG_FILE,
   POLICY_FOLDERS,

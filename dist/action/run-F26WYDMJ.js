@@ -1,24 +1,42 @@
 import { createRequire as __leashRequire } from 'node:module';
 const require = __leashRequire(import.meta.url);
 import {
-  listRuleInfo
-} from "./chunk-C6JOSQVL.js";
+  DEFAULT_GUARDRAILS,
+  PLAN_FORMAT_VERSION,
+  canonicalJson as canonicalJson2,
+  diffObjects,
+  fingerprintState,
+  objectKey,
+  planTarget
+} from "./chunk-A2CFXMHU.js";
 import {
+  DEFAULT_RETRY,
+  withRetry
+} from "./chunk-T7M45HPW.js";
+import {
+  listRuleInfo
+} from "./chunk-NM5LMRM6.js";
+import {
+  createFastLocator,
   createLoadCache,
+  createLocator,
   loadPolicyFiles,
   locateDiagnostics,
   printable,
+  require_dist,
   validatePolicyFiles
-} from "./chunk-PKMQPE77.js";
+} from "./chunk-UDGGSRLV.js";
+import {
+  canonicalJson
+} from "./chunk-LOJDG36G.js";
 import {
   buildPolicyIndex,
-  canonicalJson,
   countBySeverity,
   isGlob,
   isWrite,
   parseLeashDate,
   sortDiagnostics
-} from "./chunk-UOUG4XY6.js";
+} from "./chunk-U3POP4QY.js";
 import {
   CONFIG_FILE,
   LIMITS,
@@ -35,14 +53,16 @@ import {
   tooLarge
 } from "./chunk-7N5FENZK.js";
 import {
+  KINDS,
   isExecutingMode,
   rankMode
 } from "./chunk-YJ3X6INZ.js";
+import "./chunk-OACDNGXH.js";
 import {
   __commonJS,
   __require,
   __toESM
-} from "./chunk-HLVYP3Z5.js";
+} from "./chunk-XBOSDWZH.js";
 
 // node_modules/tunnel/lib/tunnel.js
 var require_tunnel = __commonJS({
@@ -360,8 +380,8 @@ var require_errors = __commonJS({
     "use strict";
     var kUndiciError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR");
     var UndiciError = class extends Error {
-      constructor(message) {
-        super(message);
+      constructor(message2) {
+        super(message2);
         this.name = "UndiciError";
         this.code = "UND_ERR";
       }
@@ -372,10 +392,10 @@ var require_errors = __commonJS({
     };
     var kConnectTimeoutError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_CONNECT_TIMEOUT");
     var ConnectTimeoutError = class extends UndiciError {
-      constructor(message) {
-        super(message);
+      constructor(message2) {
+        super(message2);
         this.name = "ConnectTimeoutError";
-        this.message = message || "Connect Timeout Error";
+        this.message = message2 || "Connect Timeout Error";
         this.code = "UND_ERR_CONNECT_TIMEOUT";
       }
       static [Symbol.hasInstance](instance) {
@@ -385,10 +405,10 @@ var require_errors = __commonJS({
     };
     var kHeadersTimeoutError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_HEADERS_TIMEOUT");
     var HeadersTimeoutError = class extends UndiciError {
-      constructor(message) {
-        super(message);
+      constructor(message2) {
+        super(message2);
         this.name = "HeadersTimeoutError";
-        this.message = message || "Headers Timeout Error";
+        this.message = message2 || "Headers Timeout Error";
         this.code = "UND_ERR_HEADERS_TIMEOUT";
       }
       static [Symbol.hasInstance](instance) {
@@ -398,10 +418,10 @@ var require_errors = __commonJS({
     };
     var kHeadersOverflowError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_HEADERS_OVERFLOW");
     var HeadersOverflowError = class extends UndiciError {
-      constructor(message) {
-        super(message);
+      constructor(message2) {
+        super(message2);
         this.name = "HeadersOverflowError";
-        this.message = message || "Headers Overflow Error";
+        this.message = message2 || "Headers Overflow Error";
         this.code = "UND_ERR_HEADERS_OVERFLOW";
       }
       static [Symbol.hasInstance](instance) {
@@ -411,10 +431,10 @@ var require_errors = __commonJS({
     };
     var kBodyTimeoutError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_BODY_TIMEOUT");
     var BodyTimeoutError = class extends UndiciError {
-      constructor(message) {
-        super(message);
+      constructor(message2) {
+        super(message2);
         this.name = "BodyTimeoutError";
-        this.message = message || "Body Timeout Error";
+        this.message = message2 || "Body Timeout Error";
         this.code = "UND_ERR_BODY_TIMEOUT";
       }
       static [Symbol.hasInstance](instance) {
@@ -424,10 +444,10 @@ var require_errors = __commonJS({
     };
     var kResponseStatusCodeError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_RESPONSE_STATUS_CODE");
     var ResponseStatusCodeError = class extends UndiciError {
-      constructor(message, statusCode, headers, body) {
-        super(message);
+      constructor(message2, statusCode, headers, body) {
+        super(message2);
         this.name = "ResponseStatusCodeError";
-        this.message = message || "Response Status Code Error";
+        this.message = message2 || "Response Status Code Error";
         this.code = "UND_ERR_RESPONSE_STATUS_CODE";
         this.body = body;
         this.status = statusCode;
@@ -441,10 +461,10 @@ var require_errors = __commonJS({
     };
     var kInvalidArgumentError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_INVALID_ARG");
     var InvalidArgumentError = class extends UndiciError {
-      constructor(message) {
-        super(message);
+      constructor(message2) {
+        super(message2);
         this.name = "InvalidArgumentError";
-        this.message = message || "Invalid Argument Error";
+        this.message = message2 || "Invalid Argument Error";
         this.code = "UND_ERR_INVALID_ARG";
       }
       static [Symbol.hasInstance](instance) {
@@ -454,10 +474,10 @@ var require_errors = __commonJS({
     };
     var kInvalidReturnValueError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_INVALID_RETURN_VALUE");
     var InvalidReturnValueError = class extends UndiciError {
-      constructor(message) {
-        super(message);
+      constructor(message2) {
+        super(message2);
         this.name = "InvalidReturnValueError";
-        this.message = message || "Invalid Return Value Error";
+        this.message = message2 || "Invalid Return Value Error";
         this.code = "UND_ERR_INVALID_RETURN_VALUE";
       }
       static [Symbol.hasInstance](instance) {
@@ -467,10 +487,10 @@ var require_errors = __commonJS({
     };
     var kAbortError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_ABORT");
     var AbortError = class extends UndiciError {
-      constructor(message) {
-        super(message);
+      constructor(message2) {
+        super(message2);
         this.name = "AbortError";
-        this.message = message || "The operation was aborted";
+        this.message = message2 || "The operation was aborted";
         this.code = "UND_ERR_ABORT";
       }
       static [Symbol.hasInstance](instance) {
@@ -480,10 +500,10 @@ var require_errors = __commonJS({
     };
     var kRequestAbortedError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_ABORTED");
     var RequestAbortedError = class extends AbortError {
-      constructor(message) {
-        super(message);
+      constructor(message2) {
+        super(message2);
         this.name = "AbortError";
-        this.message = message || "Request aborted";
+        this.message = message2 || "Request aborted";
         this.code = "UND_ERR_ABORTED";
       }
       static [Symbol.hasInstance](instance) {
@@ -493,10 +513,10 @@ var require_errors = __commonJS({
     };
     var kInformationalError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_INFO");
     var InformationalError = class extends UndiciError {
-      constructor(message) {
-        super(message);
+      constructor(message2) {
+        super(message2);
         this.name = "InformationalError";
-        this.message = message || "Request information";
+        this.message = message2 || "Request information";
         this.code = "UND_ERR_INFO";
       }
       static [Symbol.hasInstance](instance) {
@@ -506,10 +526,10 @@ var require_errors = __commonJS({
     };
     var kRequestContentLengthMismatchError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_REQ_CONTENT_LENGTH_MISMATCH");
     var RequestContentLengthMismatchError = class extends UndiciError {
-      constructor(message) {
-        super(message);
+      constructor(message2) {
+        super(message2);
         this.name = "RequestContentLengthMismatchError";
-        this.message = message || "Request body length does not match content-length header";
+        this.message = message2 || "Request body length does not match content-length header";
         this.code = "UND_ERR_REQ_CONTENT_LENGTH_MISMATCH";
       }
       static [Symbol.hasInstance](instance) {
@@ -519,10 +539,10 @@ var require_errors = __commonJS({
     };
     var kResponseContentLengthMismatchError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_RES_CONTENT_LENGTH_MISMATCH");
     var ResponseContentLengthMismatchError = class extends UndiciError {
-      constructor(message) {
-        super(message);
+      constructor(message2) {
+        super(message2);
         this.name = "ResponseContentLengthMismatchError";
-        this.message = message || "Response body length does not match content-length header";
+        this.message = message2 || "Response body length does not match content-length header";
         this.code = "UND_ERR_RES_CONTENT_LENGTH_MISMATCH";
       }
       static [Symbol.hasInstance](instance) {
@@ -532,10 +552,10 @@ var require_errors = __commonJS({
     };
     var kClientDestroyedError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_DESTROYED");
     var ClientDestroyedError = class extends UndiciError {
-      constructor(message) {
-        super(message);
+      constructor(message2) {
+        super(message2);
         this.name = "ClientDestroyedError";
-        this.message = message || "The client is destroyed";
+        this.message = message2 || "The client is destroyed";
         this.code = "UND_ERR_DESTROYED";
       }
       static [Symbol.hasInstance](instance) {
@@ -545,10 +565,10 @@ var require_errors = __commonJS({
     };
     var kClientClosedError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_CLOSED");
     var ClientClosedError = class extends UndiciError {
-      constructor(message) {
-        super(message);
+      constructor(message2) {
+        super(message2);
         this.name = "ClientClosedError";
-        this.message = message || "The client is closed";
+        this.message = message2 || "The client is closed";
         this.code = "UND_ERR_CLOSED";
       }
       static [Symbol.hasInstance](instance) {
@@ -558,10 +578,10 @@ var require_errors = __commonJS({
     };
     var kSocketError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_SOCKET");
     var SocketError = class extends UndiciError {
-      constructor(message, socket) {
-        super(message);
+      constructor(message2, socket) {
+        super(message2);
         this.name = "SocketError";
-        this.message = message || "Socket error";
+        this.message = message2 || "Socket error";
         this.code = "UND_ERR_SOCKET";
         this.socket = socket;
       }
@@ -572,10 +592,10 @@ var require_errors = __commonJS({
     };
     var kNotSupportedError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_NOT_SUPPORTED");
     var NotSupportedError = class extends UndiciError {
-      constructor(message) {
-        super(message);
+      constructor(message2) {
+        super(message2);
         this.name = "NotSupportedError";
-        this.message = message || "Not supported error";
+        this.message = message2 || "Not supported error";
         this.code = "UND_ERR_NOT_SUPPORTED";
       }
       static [Symbol.hasInstance](instance) {
@@ -585,10 +605,10 @@ var require_errors = __commonJS({
     };
     var kBalancedPoolMissingUpstreamError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_BPL_MISSING_UPSTREAM");
     var BalancedPoolMissingUpstreamError = class extends UndiciError {
-      constructor(message) {
-        super(message);
+      constructor(message2) {
+        super(message2);
         this.name = "MissingUpstreamError";
-        this.message = message || "No upstream has been added to the BalancedPool";
+        this.message = message2 || "No upstream has been added to the BalancedPool";
         this.code = "UND_ERR_BPL_MISSING_UPSTREAM";
       }
       static [Symbol.hasInstance](instance) {
@@ -598,8 +618,8 @@ var require_errors = __commonJS({
     };
     var kHTTPParserError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_HTTP_PARSER");
     var HTTPParserError = class extends Error {
-      constructor(message, code2, data) {
-        super(message);
+      constructor(message2, code2, data) {
+        super(message2);
         this.name = "HTTPParserError";
         this.code = code2 ? `HPE_${code2}` : void 0;
         this.data = data ? data.toString() : void 0;
@@ -611,10 +631,10 @@ var require_errors = __commonJS({
     };
     var kResponseExceededMaxSizeError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_RES_EXCEEDED_MAX_SIZE");
     var ResponseExceededMaxSizeError = class extends UndiciError {
-      constructor(message) {
-        super(message);
+      constructor(message2) {
+        super(message2);
         this.name = "ResponseExceededMaxSizeError";
-        this.message = message || "Response content exceeded max size";
+        this.message = message2 || "Response content exceeded max size";
         this.code = "UND_ERR_RES_EXCEEDED_MAX_SIZE";
       }
       static [Symbol.hasInstance](instance) {
@@ -624,10 +644,10 @@ var require_errors = __commonJS({
     };
     var kRequestRetryError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_REQ_RETRY");
     var RequestRetryError = class extends UndiciError {
-      constructor(message, code2, { headers, data }) {
-        super(message);
+      constructor(message2, code2, { headers, data }) {
+        super(message2);
         this.name = "RequestRetryError";
-        this.message = message || "Request retry error";
+        this.message = message2 || "Request retry error";
         this.code = "UND_ERR_REQ_RETRY";
         this.statusCode = code2;
         this.data = data;
@@ -640,10 +660,10 @@ var require_errors = __commonJS({
     };
     var kResponseError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_RESPONSE");
     var ResponseError = class extends UndiciError {
-      constructor(message, code2, { headers, data }) {
-        super(message);
+      constructor(message2, code2, { headers, data }) {
+        super(message2);
         this.name = "ResponseError";
-        this.message = message || "Response error";
+        this.message = message2 || "Response error";
         this.code = "UND_ERR_RESPONSE";
         this.statusCode = code2;
         this.data = data;
@@ -656,10 +676,10 @@ var require_errors = __commonJS({
     };
     var kSecureProxyConnectionError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_PRX_TLS");
     var SecureProxyConnectionError = class extends UndiciError {
-      constructor(cause, message, options) {
-        super(message, { cause, ...options ?? {} });
+      constructor(cause, message2, options) {
+        super(message2, { cause, ...options ?? {} });
         this.name = "SecureProxyConnectionError";
-        this.message = message || "Secure Proxy Connection failed";
+        this.message = message2 || "Secure Proxy Connection failed";
         this.code = "UND_ERR_PRX_TLS";
         this.cause = cause;
       }
@@ -670,10 +690,10 @@ var require_errors = __commonJS({
     };
     var kMessageSizeExceededError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_WS_MESSAGE_SIZE_EXCEEDED");
     var MessageSizeExceededError = class extends UndiciError {
-      constructor(message) {
-        super(message);
+      constructor(message2) {
+        super(message2);
         this.name = "MessageSizeExceededError";
-        this.message = message || "Max decompressed message size exceeded";
+        this.message = message2 || "Max decompressed message size exceeded";
         this.code = "UND_ERR_WS_MESSAGE_SIZE_EXCEEDED";
       }
       static [Symbol.hasInstance](instance) {
@@ -2169,9 +2189,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback) {
         if (callback === void 0) {
-          return new Promise((resolve3, reject) => {
+          return new Promise((resolve5, reject) => {
             this.close((err, data) => {
-              return err ? reject(err) : resolve3(data);
+              return err ? reject(err) : resolve5(data);
             });
           });
         }
@@ -2209,12 +2229,12 @@ var require_dispatcher_base = __commonJS({
           err = null;
         }
         if (callback === void 0) {
-          return new Promise((resolve3, reject) => {
+          return new Promise((resolve5, reject) => {
             this.destroy(err, (err2, data) => {
               return err2 ? (
                 /* istanbul ignore next: should never error */
                 reject(err2)
-              ) : resolve3(data);
+              ) : resolve5(data);
             });
           });
         }
@@ -2389,9 +2409,9 @@ var require_timers = __commonJS({
        * before the specified function or code is executed.
        * @param {*} arg
        */
-      constructor(callback, delay, arg) {
+      constructor(callback, delay2, arg) {
         this._onTimeout = callback;
-        this._idleTimeout = delay;
+        this._idleTimeout = delay2;
         this._timerArg = arg;
         this.refresh();
       }
@@ -2436,8 +2456,8 @@ var require_timers = __commonJS({
        * when the timer expires.
        * @returns {NodeJS.Timeout|FastTimer}
        */
-      setTimeout(callback, delay, arg) {
-        return delay <= RESOLUTION_MS ? setTimeout(callback, delay, arg) : new FastTimer(callback, delay, arg);
+      setTimeout(callback, delay2, arg) {
+        return delay2 <= RESOLUTION_MS ? setTimeout(callback, delay2, arg) : new FastTimer(callback, delay2, arg);
       },
       /**
        * The clearTimeout method cancels an instantiated Timer previously created
@@ -2463,8 +2483,8 @@ var require_timers = __commonJS({
        * when the timer expires.
        * @returns {FastTimer}
        */
-      setFastTimeout(callback, delay, arg) {
-        return new FastTimer(callback, delay, arg);
+      setFastTimeout(callback, delay2, arg) {
+        return new FastTimer(callback, delay2, arg);
       },
       /**
        * The clearTimeout method cancels an instantiated FastTimer previously
@@ -2490,8 +2510,8 @@ var require_timers = __commonJS({
        * @deprecated
        * @param {number} [delay=0] The delay in milliseconds to add to the now value.
        */
-      tick(delay = 0) {
-        fastNow += delay - RESOLUTION_MS + 1;
+      tick(delay2 = 0) {
+        fastNow += delay2 - RESOLUTION_MS + 1;
         onTick();
         onTick();
       },
@@ -2586,14 +2606,14 @@ var require_connect = __commonJS({
       const sessionCache = new SessionCache(maxCachedSessions == null ? 100 : maxCachedSessions);
       timeout = timeout == null ? 1e4 : timeout;
       allowH2 = allowH2 != null ? allowH2 : false;
-      return function connect({ hostname, host, protocol, port, servername, localAddress, httpSocket }, callback) {
+      return function connect({ hostname: hostname2, host, protocol, port, servername, localAddress, httpSocket }, callback) {
         let socket;
         if (protocol === "https:") {
           if (!tls) {
             tls = __require("node:tls");
           }
           servername = servername || options.servername || util.getServerName(host) || null;
-          const sessionKey = servername || hostname;
+          const sessionKey = servername || hostname2;
           assert(sessionKey);
           const session = customSession || sessionCache.get(sessionKey) || null;
           port = port || 443;
@@ -2609,7 +2629,7 @@ var require_connect = __commonJS({
             socket: httpSocket,
             // upgrade socket connection
             port,
-            host: hostname
+            host: hostname2
           });
           socket.on("session", function(session2) {
             sessionCache.set(sessionKey, session2);
@@ -2623,14 +2643,14 @@ var require_connect = __commonJS({
             ...options,
             localAddress,
             port,
-            host: hostname
+            host: hostname2
           });
         }
         if (options.keepAlive == null || options.keepAlive) {
           const keepAliveInitialDelay = options.keepAliveInitialDelay === void 0 ? 6e4 : options.keepAliveInitialDelay;
           socket.setKeepAlive(true, keepAliveInitialDelay);
         }
-        const clearConnectTimeout = setupConnectTimeout(new WeakRef(socket), { timeout, hostname, port });
+        const clearConnectTimeout = setupConnectTimeout(new WeakRef(socket), { timeout, hostname: hostname2, port });
         socket.setNoDelay(true).once(protocol === "https:" ? "secureConnect" : "connect", function() {
           queueMicrotask(clearConnectTimeout);
           if (callback) {
@@ -2684,14 +2704,14 @@ var require_connect = __commonJS({
       if (socket == null) {
         return;
       }
-      let message = "Connect Timeout Error";
+      let message2 = "Connect Timeout Error";
       if (Array.isArray(socket.autoSelectFamilyAttemptedAddresses)) {
-        message += ` (attempted addresses: ${socket.autoSelectFamilyAttemptedAddresses.join(", ")},`;
+        message2 += ` (attempted addresses: ${socket.autoSelectFamilyAttemptedAddresses.join(", ")},`;
       } else {
-        message += ` (attempted address: ${opts.hostname}:${opts.port},`;
+        message2 += ` (attempted address: ${opts.hostname}:${opts.port},`;
       }
-      message += ` timeout: ${opts.timeout}ms)`;
-      util.destroy(socket, new ConnectTimeoutError(message));
+      message2 += ` timeout: ${opts.timeout}ms)`;
+      util.destroy(socket, new ConnectTimeoutError(message2));
     }
     module.exports = buildConnector;
   }
@@ -3673,15 +3693,15 @@ var require_webidl = __commonJS({
     webidl.converters = {};
     webidl.util = {};
     webidl.errors = {};
-    webidl.errors.exception = function(message) {
-      return new TypeError(`${message.header}: ${message.message}`);
+    webidl.errors.exception = function(message2) {
+      return new TypeError(`${message2.header}: ${message2.message}`);
     };
     webidl.errors.conversionFailed = function(context3) {
-      const plural5 = context3.types.length === 1 ? "" : " one of";
-      const message = `${context3.argument} could not be converted to${plural5}: ${context3.types.join(", ")}.`;
+      const plural6 = context3.types.length === 1 ? "" : " one of";
+      const message2 = `${context3.argument} could not be converted to${plural6}: ${context3.types.join(", ")}.`;
       return webidl.errors.exception({
         header: context3.prefix,
-        message
+        message: message2
       });
     };
     webidl.errors.invalidArgument = function(context3) {
@@ -4090,7 +4110,7 @@ var require_util2 = __commonJS({
     var { redirectStatusSet, referrerPolicySet: referrerPolicyTokens, badPortsSet } = require_constants3();
     var { getGlobalOrigin } = require_global();
     var { collectASequenceOfCodePoints, collectAnHTTPQuotedString, removeChars, parseMIMEType } = require_data_url();
-    var { performance: performance2 } = __require("node:perf_hooks");
+    var { performance: performance3 } = __require("node:perf_hooks");
     var { isBlobLike, ReadableStreamFrom, isValidHTTPToken, normalizedMethodRecordsBase } = require_util();
     var assert = __require("node:assert");
     var { isUint8Array } = __require("node:util/types");
@@ -4249,7 +4269,7 @@ var require_util2 = __commonJS({
       };
     }
     function coarsenedSharedCurrentTime(crossOriginIsolatedCapability) {
-      return coarsenTime(performance2.now(), crossOriginIsolatedCapability);
+      return coarsenTime(performance3.now(), crossOriginIsolatedCapability);
     }
     function createOpaqueTimingInfo(timingInfo) {
       return {
@@ -4481,8 +4501,8 @@ var require_util2 = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise = new Promise((resolve3, reject) => {
-        res = resolve3;
+      const promise = new Promise((resolve5, reject) => {
+        res = resolve5;
         rej = reject;
       });
       return { promise, resolve: res, reject: rej };
@@ -5890,21 +5910,21 @@ var require_client_h1 = __commonJS({
         this.connection = "";
         this.maxResponseSize = client[kMaxResponseSize];
       }
-      setTimeout(delay, type) {
-        if (delay !== this.timeoutValue || type & USE_FAST_TIMER ^ this.timeoutType & USE_FAST_TIMER) {
+      setTimeout(delay2, type) {
+        if (delay2 !== this.timeoutValue || type & USE_FAST_TIMER ^ this.timeoutType & USE_FAST_TIMER) {
           if (this.timeout) {
             timers.clearTimeout(this.timeout);
             this.timeout = null;
           }
-          if (delay) {
+          if (delay2) {
             if (type & USE_FAST_TIMER) {
-              this.timeout = timers.setFastTimeout(onParserTimeout, delay, new WeakRef(this));
+              this.timeout = timers.setFastTimeout(onParserTimeout, delay2, new WeakRef(this));
             } else {
-              this.timeout = setTimeout(onParserTimeout, delay, new WeakRef(this));
+              this.timeout = setTimeout(onParserTimeout, delay2, new WeakRef(this));
               this.timeout.unref();
             }
           }
-          this.timeoutValue = delay;
+          this.timeoutValue = delay2;
         } else if (this.timeout) {
           if (this.timeout.refresh) {
             this.timeout.refresh();
@@ -6006,12 +6026,12 @@ var require_client_h1 = __commonJS({
           return new ResponseContentLengthMismatchError();
         }
         const ptr = llhttp.llhttp_get_error_reason(this.ptr);
-        let message = "";
+        let message2 = "";
         if (ptr) {
           const len = new Uint8Array(llhttp.memory.buffer, ptr).indexOf(0);
-          message = "Response does not match the HTTP/1.1 protocol (" + Buffer.from(llhttp.memory.buffer, ptr, len).toString() + ")";
+          message2 = "Response does not match the HTTP/1.1 protocol (" + Buffer.from(llhttp.memory.buffer, ptr, len).toString() + ")";
         }
-        return new HTTPParserError(message, constants3.ERROR[ret], data);
+        return new HTTPParserError(message2, constants3.ERROR[ret], data);
       }
       destroy() {
         assert(this.ptr != null);
@@ -6733,12 +6753,12 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve3, reject) => {
+      const waitForDrain = () => new Promise((resolve5, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve3;
+          callback = resolve5;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
@@ -7098,8 +7118,8 @@ var require_client_h2 = __commonJS({
         }
       }
       let stream;
-      const { hostname, port } = client[kUrl];
-      headers[HTTP2_HEADER_AUTHORITY] = host || `${hostname}${port ? `:${port}` : ""}`;
+      const { hostname: hostname2, port } = client[kUrl];
+      headers[HTTP2_HEADER_AUTHORITY] = host || `${hostname2}${port ? `:${port}` : ""}`;
       headers[HTTP2_HEADER_METHOD] = method;
       const abort = (error2) => {
         if (request2.aborted) {
@@ -7408,12 +7428,12 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve3, reject) => {
+      const waitForDrain = () => new Promise((resolve5, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve3;
+          callback = resolve5;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -7892,16 +7912,16 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       async [kClose]() {
-        return new Promise((resolve3) => {
+        return new Promise((resolve5) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve3;
+            this[kClosedResolve] = resolve5;
           } else {
-            resolve3(null);
+            resolve5(null);
           }
         });
       }
       async [kDestroy](err) {
-        return new Promise((resolve3) => {
+        return new Promise((resolve5) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i = 0; i < requests.length; i++) {
             const request2 = requests[i];
@@ -7912,7 +7932,7 @@ var require_client = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve3(null);
+            resolve5(null);
           };
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err, callback);
@@ -7939,20 +7959,20 @@ var require_client = __commonJS({
     async function connect(client) {
       assert(!client[kConnecting]);
       assert(!client[kHTTPContext]);
-      let { host, hostname, protocol, port } = client[kUrl];
-      if (hostname[0] === "[") {
-        const idx = hostname.indexOf("]");
+      let { host, hostname: hostname2, protocol, port } = client[kUrl];
+      if (hostname2[0] === "[") {
+        const idx = hostname2.indexOf("]");
         assert(idx !== -1);
-        const ip = hostname.substring(1, idx);
+        const ip = hostname2.substring(1, idx);
         assert(net.isIP(ip));
-        hostname = ip;
+        hostname2 = ip;
       }
       client[kConnecting] = true;
       if (channels.beforeConnect.hasSubscribers) {
         channels.beforeConnect.publish({
           connectParams: {
             host,
-            hostname,
+            hostname: hostname2,
             protocol,
             port,
             version: client[kHTTPContext]?.version,
@@ -7963,10 +7983,10 @@ var require_client = __commonJS({
         });
       }
       try {
-        const socket = await new Promise((resolve3, reject) => {
+        const socket = await new Promise((resolve5, reject) => {
           client[kConnector]({
             host,
-            hostname,
+            hostname: hostname2,
             protocol,
             port,
             servername: client[kServerName],
@@ -7975,7 +7995,7 @@ var require_client = __commonJS({
             if (err) {
               reject(err);
             } else {
-              resolve3(socket2);
+              resolve5(socket2);
             }
           });
         });
@@ -7999,7 +8019,7 @@ var require_client = __commonJS({
           channels.connected.publish({
             connectParams: {
               host,
-              hostname,
+              hostname: hostname2,
               protocol,
               port,
               version: client[kHTTPContext]?.version,
@@ -8020,7 +8040,7 @@ var require_client = __commonJS({
           channels.connectError.publish({
             connectParams: {
               host,
-              hostname,
+              hostname: hostname2,
               protocol,
               port,
               version: client[kHTTPContext]?.version,
@@ -8311,8 +8331,8 @@ var require_pool_base = __commonJS({
         if (this[kQueue].isEmpty()) {
           await Promise.all(this[kClients].map((c) => c.close()));
         } else {
-          await new Promise((resolve3) => {
-            this[kClosedResolve] = resolve3;
+          await new Promise((resolve5) => {
+            this[kClosedResolve] = resolve5;
           });
         }
       }
@@ -8995,10 +9015,10 @@ var require_env_http_proxy_agent = __commonJS({
         }
       }
       #getProxyAgentForUrl(url) {
-        let { protocol, host: hostname, port } = url;
-        hostname = hostname.replace(/:\d*$/, "").toLowerCase();
+        let { protocol, host: hostname2, port } = url;
+        hostname2 = hostname2.replace(/:\d*$/, "").toLowerCase();
         port = Number.parseInt(port, 10) || DEFAULT_PORTS[protocol] || 0;
-        if (!this.#shouldProxy(hostname, port)) {
+        if (!this.#shouldProxy(hostname2, port)) {
           return this[kNoProxyAgent];
         }
         if (protocol === "https:") {
@@ -9006,7 +9026,7 @@ var require_env_http_proxy_agent = __commonJS({
         }
         return this[kHttpProxyAgent];
       }
-      #shouldProxy(hostname, port) {
+      #shouldProxy(hostname2, port) {
         if (this.#noProxyChanged) {
           this.#parseNoProxy();
         }
@@ -9022,11 +9042,11 @@ var require_env_http_proxy_agent = __commonJS({
             continue;
           }
           if (!/^[.*]/.test(entry.hostname)) {
-            if (hostname === entry.hostname) {
+            if (hostname2 === entry.hostname) {
               return false;
             }
           } else {
-            if (hostname.endsWith(entry.hostname.replace(/^\*/, ""))) {
+            if (hostname2.endsWith(entry.hostname.replace(/^\*/, ""))) {
               return false;
             }
           }
@@ -9581,7 +9601,7 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return null;
         }
-        return await new Promise((resolve3, reject) => {
+        return await new Promise((resolve5, reject) => {
           if (this[kContentLength] > limit) {
             this.destroy(new AbortError());
           }
@@ -9594,7 +9614,7 @@ var require_readable = __commonJS({
             if (signal?.aborted) {
               reject(signal.reason ?? new AbortError());
             } else {
-              resolve3(null);
+              resolve5(null);
             }
           }).on("error", noop4).on("data", function(chunk) {
             limit -= chunk.length;
@@ -9613,7 +9633,7 @@ var require_readable = __commonJS({
     }
     async function consume(stream, type) {
       assert(!stream[kConsume]);
-      return new Promise((resolve3, reject) => {
+      return new Promise((resolve5, reject) => {
         if (isUnusable(stream)) {
           const rState = stream._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -9630,7 +9650,7 @@ var require_readable = __commonJS({
             stream[kConsume] = {
               type,
               stream,
-              resolve: resolve3,
+              resolve: resolve5,
               reject,
               length: 0,
               body: []
@@ -9700,18 +9720,18 @@ var require_readable = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2) {
-      const { type, body, resolve: resolve3, stream, length } = consume2;
+      const { type, body, resolve: resolve5, stream, length } = consume2;
       try {
         if (type === "text") {
-          resolve3(chunksDecode(body, length));
+          resolve5(chunksDecode(body, length));
         } else if (type === "json") {
-          resolve3(JSON.parse(chunksDecode(body, length)));
+          resolve5(JSON.parse(chunksDecode(body, length)));
         } else if (type === "arrayBuffer") {
-          resolve3(chunksConcat(body, length).buffer);
+          resolve5(chunksConcat(body, length).buffer);
         } else if (type === "blob") {
-          resolve3(new Blob(body, { type: stream[kContentType] }));
+          resolve5(new Blob(body, { type: stream[kContentType] }));
         } else if (type === "bytes") {
-          resolve3(chunksConcat(body, length));
+          resolve5(chunksConcat(body, length));
         }
         consumeFinish(consume2);
       } catch (err) {
@@ -9769,9 +9789,9 @@ var require_util3 = __commonJS({
         chunks = [];
         length = 0;
       }
-      const message = `Response status code ${statusCode}${statusMessage ? `: ${statusMessage}` : ""}`;
+      const message2 = `Response status code ${statusCode}${statusMessage ? `: ${statusMessage}` : ""}`;
       if (statusCode === 204 || !contentType || !length) {
-        queueMicrotask(() => callback(new ResponseStatusCodeError(message, statusCode, headers)));
+        queueMicrotask(() => callback(new ResponseStatusCodeError(message2, statusCode, headers)));
         return;
       }
       const stackTraceLimit = Error.stackTraceLimit;
@@ -9787,7 +9807,7 @@ var require_util3 = __commonJS({
       } finally {
         Error.stackTraceLimit = stackTraceLimit;
       }
-      queueMicrotask(() => callback(new ResponseStatusCodeError(message, statusCode, headers, payload)));
+      queueMicrotask(() => callback(new ResponseStatusCodeError(message2, statusCode, headers, payload)));
     }
     var isContentTypeApplicationJson = (contentType) => {
       return contentType.length > 15 && contentType[11] === "/" && contentType[0] === "a" && contentType[1] === "p" && contentType[2] === "p" && contentType[3] === "l" && contentType[4] === "i" && contentType[5] === "c" && contentType[6] === "a" && contentType[7] === "t" && contentType[8] === "i" && contentType[9] === "o" && contentType[10] === "n" && contentType[12] === "j" && contentType[13] === "s" && contentType[14] === "o" && contentType[15] === "n";
@@ -9968,9 +9988,9 @@ var require_api_request = __commonJS({
     };
     function request2(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve3, reject) => {
+        return new Promise((resolve5, reject) => {
           request2.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve3(data);
+            return err ? reject(err) : resolve5(data);
           });
         });
       }
@@ -10193,9 +10213,9 @@ var require_api_stream = __commonJS({
     };
     function stream(opts, factory, callback) {
       if (callback === void 0) {
-        return new Promise((resolve3, reject) => {
+        return new Promise((resolve5, reject) => {
           stream.call(this, opts, factory, (err, data) => {
-            return err ? reject(err) : resolve3(data);
+            return err ? reject(err) : resolve5(data);
           });
         });
       }
@@ -10480,9 +10500,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve3, reject) => {
+        return new Promise((resolve5, reject) => {
           upgrade.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve3(data);
+            return err ? reject(err) : resolve5(data);
           });
         });
       }
@@ -10574,9 +10594,9 @@ var require_api_connect = __commonJS({
     };
     function connect(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve3, reject) => {
+        return new Promise((resolve5, reject) => {
           connect.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve3(data);
+            return err ? reject(err) : resolve5(data);
           });
         });
       }
@@ -10614,11 +10634,11 @@ var require_mock_errors = __commonJS({
     var { UndiciError } = require_errors();
     var kMockNotMatchedError = /* @__PURE__ */ Symbol.for("undici.error.UND_MOCK_ERR_MOCK_NOT_MATCHED");
     var MockNotMatchedError = class _MockNotMatchedError extends UndiciError {
-      constructor(message) {
-        super(message);
+      constructor(message2) {
+        super(message2);
         Error.captureStackTrace(this, _MockNotMatchedError);
         this.name = "MockNotMatchedError";
-        this.message = message || "The request does not match any registered mock dispatches";
+        this.message = message2 || "The request does not match any registered mock dispatches";
         this.code = "UND_MOCK_ERR_MOCK_NOT_MATCHED";
       }
       static [Symbol.hasInstance](instance) {
@@ -10857,7 +10877,7 @@ var require_mock_utils = __commonJS({
       if (mockDispatch2.data.callback) {
         mockDispatch2.data = { ...mockDispatch2.data, ...mockDispatch2.data.callback(opts) };
       }
-      const { data: { statusCode, data, headers, trailers, error: error2 }, delay, persist } = mockDispatch2;
+      const { data: { statusCode, data, headers, trailers, error: error2 }, delay: delay2, persist } = mockDispatch2;
       const { timesInvoked, times } = mockDispatch2;
       mockDispatch2.consumed = !persist && timesInvoked >= times;
       mockDispatch2.pending = timesInvoked < times;
@@ -10866,10 +10886,10 @@ var require_mock_utils = __commonJS({
         handler2.onError(error2);
         return true;
       }
-      if (typeof delay === "number" && delay > 0) {
+      if (typeof delay2 === "number" && delay2 > 0) {
         setTimeout(() => {
           handleReply(this[kDispatches]);
-        }, delay);
+        }, delay2);
       } else {
         handleReply(this[kDispatches]);
       }
@@ -11241,15 +11261,15 @@ var require_pluralizer = __commonJS({
       this: "these"
     };
     module.exports = class Pluralizer {
-      constructor(singular, plural5) {
+      constructor(singular, plural6) {
         this.singular = singular;
-        this.plural = plural5;
+        this.plural = plural6;
       }
-      pluralize(count) {
-        const one = count === 1;
+      pluralize(count2) {
+        const one = count2 === 1;
         const keys = one ? singulars : plurals;
         const noun = one ? this.singular : this.plural;
-        return { ...keys, count, noun };
+        return { ...keys, count: count2, noun };
       }
     };
   }
@@ -14439,7 +14459,7 @@ var require_fetch = __commonJS({
       function dispatch({ body }) {
         const url = requestCurrentURL(request2);
         const agent = fetchParams.controller.dispatcher;
-        return new Promise((resolve3, reject) => agent.dispatch(
+        return new Promise((resolve5, reject) => agent.dispatch(
           {
             path: url.pathname + url.search,
             origin: url.origin,
@@ -14515,7 +14535,7 @@ var require_fetch = __commonJS({
               }
               this.body = new Readable({ read: resume });
               const onError = this.onError.bind(this);
-              resolve3({
+              resolve5({
                 status: status2,
                 statusText,
                 headersList,
@@ -14558,7 +14578,7 @@ var require_fetch = __commonJS({
               for (let i = 0; i < rawHeaders.length; i += 2) {
                 headersList.append(bufferToLowerCasedHeaderName(rawHeaders[i]), rawHeaders[i + 1].toString("latin1"), true);
               }
-              resolve3({
+              resolve5({
                 status: status2,
                 statusText: STATUS_CODES[status2],
                 headersList,
@@ -15075,7 +15095,7 @@ var require_util4 = __commonJS({
           if (encoding === "failure") {
             encoding = "UTF-8";
           }
-          return decode(bytes, encoding);
+          return decode2(bytes, encoding);
         }
         case "ArrayBuffer": {
           const sequence = combineByteSequences(bytes);
@@ -15092,7 +15112,7 @@ var require_util4 = __commonJS({
         }
       }
     }
-    function decode(ioQueue, encoding) {
+    function decode2(ioQueue, encoding) {
       const bytes = combineByteSequences(ioQueue);
       const BOMEncoding = BOMSniffing(bytes);
       let slice = 0;
@@ -18267,15 +18287,15 @@ var require_websocket = __commonJS({
       this.ws[kResponse].socket.resume();
     }
     function onParserError(err) {
-      let message;
+      let message2;
       let code2;
       if (err instanceof CloseEvent) {
-        message = err.reason;
+        message2 = err.reason;
         code2 = err.code;
       } else {
-        message = err.message;
+        message2 = err.message;
       }
-      fireEvent("error", this, () => new ErrorEvent("error", { error: err, message }));
+      fireEvent("error", this, () => new ErrorEvent("error", { error: err, message: message2 }));
       closeWebSocketConnection(this, code2);
     }
     module.exports = {
@@ -18298,15 +18318,15 @@ var require_util8 = __commonJS({
       }
       return true;
     }
-    function delay(ms) {
-      return new Promise((resolve3) => {
-        setTimeout(resolve3, ms).unref();
+    function delay2(ms) {
+      return new Promise((resolve5) => {
+        setTimeout(resolve5, ms).unref();
       });
     }
     module.exports = {
       isValidLastEventId,
       isASCIINumber,
-      delay
+      delay: delay2
     };
   }
 });
@@ -18668,15 +18688,15 @@ ${value}`;
           pos = 0;
         }
       }
-      discardLeadingBytes(count) {
-        while (count > 0 && this.lineChunkIndex < this.chunks.length) {
+      discardLeadingBytes(count2) {
+        while (count2 > 0 && this.lineChunkIndex < this.chunks.length) {
           const chunk = this.chunks[this.lineChunkIndex];
           const remaining = chunk.length - this.linePos;
-          if (count < remaining) {
-            this.linePos += count;
-            count = 0;
+          if (count2 < remaining) {
+            this.linePos += count2;
+            count2 = 0;
           } else {
-            count -= remaining;
+            count2 -= remaining;
             this.lineChunkIndex++;
             this.linePos = 0;
           }
@@ -18728,7 +18748,7 @@ var require_eventsource = __commonJS({
     var { parseMIMEType } = require_data_url();
     var { createFastMessageEvent } = require_events();
     var { isNetworkError } = require_response();
-    var { delay } = require_util8();
+    var { delay: delay2 } = require_util8();
     var { kEnumerableProperty } = require_util();
     var { environmentSettingsObject } = require_util2();
     var { getGlobalDispatcher } = require_global2();
@@ -18901,7 +18921,7 @@ var require_eventsource = __commonJS({
         if (this.#readyState === CLOSED) return;
         this.#readyState = CONNECTING;
         this.dispatchEvent(new Event("error"));
-        await delay(this.#state.reconnectionTime);
+        await delay2(this.#state.reconnectionTime);
         if (this.#readyState !== CONNECTING) return;
         if (this.#state.lastEventId.length) {
           this.#request.headersList.set("last-event-id", this.#state.lastEventId, true);
@@ -19282,11 +19302,11 @@ var require_lib = __commonJS({
     })();
     var __awaiter3 = exports && exports.__awaiter || function(thisArg, _arguments, P, generator) {
       function adopt(value) {
-        return value instanceof P ? value : new P(function(resolve3) {
-          resolve3(value);
+        return value instanceof P ? value : new P(function(resolve5) {
+          resolve5(value);
         });
       }
-      return new (P || (P = Promise))(function(resolve3, reject) {
+      return new (P || (P = Promise))(function(resolve5, reject) {
         function fulfilled(value) {
           try {
             step(generator.next(value));
@@ -19302,7 +19322,7 @@ var require_lib = __commonJS({
           }
         }
         function step(result) {
-          result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
+          result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
         }
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
@@ -19375,8 +19395,8 @@ var require_lib = __commonJS({
     var ExponentialBackoffCeiling = 10;
     var ExponentialBackoffTimeSlice = 5;
     var HttpClientError = class _HttpClientError extends Error {
-      constructor(message, statusCode) {
-        super(message);
+      constructor(message2, statusCode) {
+        super(message2);
         this.name = "HttpClientError";
         this.statusCode = statusCode;
         Object.setPrototypeOf(this, _HttpClientError.prototype);
@@ -19384,31 +19404,31 @@ var require_lib = __commonJS({
     };
     exports.HttpClientError = HttpClientError;
     var HttpClientResponse = class {
-      constructor(message) {
-        this.message = message;
+      constructor(message2) {
+        this.message = message2;
       }
       readBody() {
         return __awaiter3(this, void 0, void 0, function* () {
-          return new Promise((resolve3) => __awaiter3(this, void 0, void 0, function* () {
+          return new Promise((resolve5) => __awaiter3(this, void 0, void 0, function* () {
             let output = Buffer.alloc(0);
             this.message.on("data", (chunk) => {
               output = Buffer.concat([output, chunk]);
             });
             this.message.on("end", () => {
-              resolve3(output.toString());
+              resolve5(output.toString());
             });
           }));
         });
       }
       readBodyBuffer() {
         return __awaiter3(this, void 0, void 0, function* () {
-          return new Promise((resolve3) => __awaiter3(this, void 0, void 0, function* () {
+          return new Promise((resolve5) => __awaiter3(this, void 0, void 0, function* () {
             const chunks = [];
             this.message.on("data", (chunk) => {
               chunks.push(chunk);
             });
             this.message.on("end", () => {
-              resolve3(Buffer.concat(chunks));
+              resolve5(Buffer.concat(chunks));
             });
           }));
         });
@@ -19616,14 +19636,14 @@ var require_lib = __commonJS({
        */
       requestRaw(info2, data) {
         return __awaiter3(this, void 0, void 0, function* () {
-          return new Promise((resolve3, reject) => {
+          return new Promise((resolve5, reject) => {
             function callbackForResult(err, res) {
               if (err) {
                 reject(err);
               } else if (!res) {
                 reject(new Error("Unknown error"));
               } else {
-                resolve3(res);
+                resolve5(res);
               }
             }
             this.requestRawWithCallback(info2, data, callbackForResult);
@@ -19867,12 +19887,12 @@ var require_lib = __commonJS({
         return __awaiter3(this, void 0, void 0, function* () {
           retryNumber = Math.min(ExponentialBackoffCeiling, retryNumber);
           const ms = ExponentialBackoffTimeSlice * Math.pow(2, retryNumber);
-          return new Promise((resolve3) => setTimeout(() => resolve3(), ms));
+          return new Promise((resolve5) => setTimeout(() => resolve5(), ms));
         });
       }
       _processResponse(res, options) {
         return __awaiter3(this, void 0, void 0, function* () {
-          return new Promise((resolve3, reject) => __awaiter3(this, void 0, void 0, function* () {
+          return new Promise((resolve5, reject) => __awaiter3(this, void 0, void 0, function* () {
             const statusCode = res.message.statusCode || 0;
             const response = {
               statusCode,
@@ -19880,7 +19900,7 @@ var require_lib = __commonJS({
               headers: {}
             };
             if (statusCode === HttpCodes2.NotFound) {
-              resolve3(response);
+              resolve5(response);
             }
             function dateTimeDeserializer(key, value) {
               if (typeof value === "string") {
@@ -19919,7 +19939,7 @@ var require_lib = __commonJS({
               err.result = response.result;
               reject(err);
             } else {
-              resolve3(response);
+              resolve5(response);
             }
           }));
         });
@@ -20234,10 +20254,10 @@ var require_light = __commonJS({
         _randomIndex() {
           return Math.random().toString(36).slice(2);
         }
-        doDrop({ error: error2, message = "This job has been dropped by Bottleneck" } = {}) {
+        doDrop({ error: error2, message: message2 = "This job has been dropped by Bottleneck" } = {}) {
           if (this._states.remove(this.options.id)) {
             if (this.rejectOnDrop) {
-              this._reject(error2 != null ? error2 : new BottleneckError$1(message));
+              this._reject(error2 != null ? error2 : new BottleneckError$1(message2));
             }
             this.Events.trigger("dropped", { args: this.args, options: this.options, task: this.task, promise: this.promise });
             return true;
@@ -20373,9 +20393,9 @@ var require_light = __commonJS({
             return clearInterval(this.heartbeat);
           }
         }
-        async __publish__(message) {
+        async __publish__(message2) {
           await this.yieldLoop();
-          return this.instance.Events.trigger("message", message.toString());
+          return this.instance.Events.trigger("message", message2.toString());
         }
         async __disconnect__(flush) {
           await this.yieldLoop();
@@ -20383,8 +20403,8 @@ var require_light = __commonJS({
           return this.Promise.resolve();
         }
         yieldLoop(t = 0) {
-          return new this.Promise(function(resolve3, reject) {
-            return setTimeout(resolve3, t);
+          return new this.Promise(function(resolve5, reject) {
+            return setTimeout(resolve5, t);
           });
         }
         computePenalty() {
@@ -20595,15 +20615,15 @@ var require_light = __commonJS({
           return this._queue.length === 0;
         }
         async _tryToRun() {
-          var args, cb, error2, reject, resolve3, returned, task;
+          var args, cb, error2, reject, resolve5, returned, task;
           if (this._running < 1 && this._queue.length > 0) {
             this._running++;
-            ({ task, args, resolve: resolve3, reject } = this._queue.shift());
+            ({ task, args, resolve: resolve5, reject } = this._queue.shift());
             cb = await (async function() {
               try {
                 returned = await task(...args);
                 return function() {
-                  return resolve3(returned);
+                  return resolve5(returned);
                 };
               } catch (error1) {
                 error2 = error1;
@@ -20618,13 +20638,13 @@ var require_light = __commonJS({
           }
         }
         schedule(task, ...args) {
-          var promise, reject, resolve3;
-          resolve3 = reject = null;
+          var promise, reject, resolve5;
+          resolve5 = reject = null;
           promise = new this.Promise(function(_resolve, _reject) {
-            resolve3 = _resolve;
+            resolve5 = _resolve;
             return reject = _reject;
           });
-          this._queue.push({ task, args, resolve: resolve3, reject });
+          this._queue.push({ task, args, resolve: resolve5, reject });
           this._tryToRun();
           return promise;
         }
@@ -20886,8 +20906,8 @@ var require_light = __commonJS({
           channel_client() {
             return `b_${this.id}_${this._store.clientId}`;
           }
-          publish(message) {
-            return this._store.__publish__(message);
+          publish(message2) {
+            return this._store.__publish__(message2);
           }
           disconnect(flush = true) {
             return this._store.__disconnect__(flush);
@@ -21010,9 +21030,9 @@ var require_light = __commonJS({
               return this.Events.trigger("error", e);
             });
           }
-          _dropAllQueued(message) {
+          _dropAllQueued(message2) {
             return this._queues.shiftAll(function(job) {
-              return job.doDrop({ message });
+              return job.doDrop({ message: message2 });
             });
           }
           stop(options = {}) {
@@ -21025,14 +21045,14 @@ var require_light = __commonJS({
                 counts = this._states.counts;
                 return counts[0] + counts[1] + counts[2] + counts[3] === at;
               };
-              return new this.Promise((resolve3, reject) => {
+              return new this.Promise((resolve5, reject) => {
                 if (finished()) {
-                  return resolve3();
+                  return resolve5();
                 } else {
                   return this.on("done", () => {
                     if (finished()) {
                       this.removeAllListeners("done");
-                      return resolve3();
+                      return resolve5();
                     }
                   });
                 }
@@ -21125,9 +21145,9 @@ var require_light = __commonJS({
               options = parser$5.load(options, this.jobDefaults);
             }
             task = (...args2) => {
-              return new this.Promise(function(resolve3, reject) {
+              return new this.Promise(function(resolve5, reject) {
                 return fn(...args2, function(...args3) {
-                  return (args3[0] != null ? reject : resolve3)(args3);
+                  return (args3[0] != null ? reject : resolve5)(args3);
                 });
               });
             };
@@ -21251,7 +21271,7 @@ var require_light = __commonJS({
 
 // src/action/run.ts
 import { writeFileSync } from "node:fs";
-import { relative as relative3 } from "node:path";
+import { relative as relative8 } from "node:path";
 
 // node_modules/@actions/core/lib/command.js
 import * as os from "os";
@@ -21280,19 +21300,19 @@ function toCommandProperties(annotationProperties) {
 }
 
 // node_modules/@actions/core/lib/command.js
-function issueCommand(command, properties, message) {
-  const cmd = new Command(command, properties, message);
+function issueCommand(command, properties, message2) {
+  const cmd = new Command(command, properties, message2);
   process.stdout.write(cmd.toString() + os.EOL);
 }
 var CMD_STRING = "::";
 var Command = class {
-  constructor(command, properties, message) {
+  constructor(command, properties, message2) {
     if (!command) {
       command = "missing.command";
     }
     this.command = command;
     this.properties = properties;
-    this.message = message;
+    this.message = message2;
   }
   toString() {
     let cmdStr = CMD_STRING + this.command;
@@ -21328,7 +21348,7 @@ function escapeProperty(s) {
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as os2 from "os";
-function issueFileCommand(command, message) {
+function issueFileCommand(command, message2) {
   const filePath = process.env[`GITHUB_${command}`];
   if (!filePath) {
     throw new Error(`Unable to find environment variable for file command ${command}`);
@@ -21336,7 +21356,7 @@ function issueFileCommand(command, message) {
   if (!fs.existsSync(filePath)) {
     throw new Error(`Missing file at path: ${filePath}`);
   }
-  fs.appendFileSync(filePath, `${toCommandValue(message)}${os2.EOL}`, {
+  fs.appendFileSync(filePath, `${toCommandValue(message2)}${os2.EOL}`, {
     encoding: "utf8"
   });
 }
@@ -21415,11 +21435,11 @@ import { EOL as EOL3 } from "os";
 import { constants, promises } from "fs";
 var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve3) {
-      resolve3(value);
+    return value instanceof P ? value : new P(function(resolve5) {
+      resolve5(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve3, reject) {
+  return new (P || (P = Promise))(function(resolve5, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -21435,7 +21455,7 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -21593,11 +21613,11 @@ var Summary = class {
    */
   addTable(rows) {
     const tableBody = rows.map((row) => {
-      const cells = row.map((cell) => {
-        if (typeof cell === "string") {
-          return this.wrap("td", cell);
+      const cells = row.map((cell2) => {
+        if (typeof cell2 === "string") {
+          return this.wrap("td", cell2);
         }
-        const { header, data, colspan, rowspan } = cell;
+        const { header, data, colspan, rowspan } = cell2;
         const tag = header ? "th" : "td";
         const attrs = Object.assign(Object.assign({}, colspan && { colspan }), rowspan && { rowspan });
         return this.wrap(tag, data, attrs);
@@ -21717,6 +21737,9 @@ var ExitCode;
   ExitCode2[ExitCode2["Success"] = 0] = "Success";
   ExitCode2[ExitCode2["Failure"] = 1] = "Failure";
 })(ExitCode || (ExitCode = {}));
+function setSecret(secret) {
+  issueCommand("add-mask", {}, secret);
+}
 function getInput(name, options) {
   const val = process.env[`INPUT_${name.replace(/ /g, "_").toUpperCase()}`] || "";
   if (options && options.required && !val) {
@@ -21735,18 +21758,18 @@ function setOutput(name, value) {
   process.stdout.write(os4.EOL);
   issueCommand("set-output", { name }, toCommandValue(value));
 }
-function setFailed(message) {
+function setFailed(message2) {
   process.exitCode = ExitCode.Failure;
-  error(message);
+  error(message2);
 }
-function error(message, properties = {}) {
-  issueCommand("error", toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+function error(message2, properties = {}) {
+  issueCommand("error", toCommandProperties(properties), message2 instanceof Error ? message2.toString() : message2);
 }
-function warning(message, properties = {}) {
-  issueCommand("warning", toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+function warning(message2, properties = {}) {
+  issueCommand("warning", toCommandProperties(properties), message2 instanceof Error ? message2.toString() : message2);
 }
-function info(message) {
-  process.stdout.write(message + os4.EOL);
+function info(message2) {
+  process.stdout.write(message2 + os4.EOL);
 }
 
 // node_modules/@actions/github/lib/context.js
@@ -21805,11 +21828,11 @@ var httpClient = __toESM(require_lib(), 1);
 var import_undici2 = __toESM(require_undici(), 1);
 var __awaiter2 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve3) {
-      resolve3(value);
+    return value instanceof P ? value : new P(function(resolve5) {
+      resolve5(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve3, reject) {
+  return new (P || (P = Promise))(function(resolve5, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -21825,7 +21848,7 @@ var __awaiter2 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -22813,8 +22836,8 @@ var RequestError = class extends Error {
    * Response object if a response was received
    */
   response;
-  constructor(message, statusCode, options) {
-    super(message, { cause: options.cause });
+  constructor(message2, statusCode, options) {
+    super(message2, { cause: options.cause });
     this.name = "HttpError";
     this.status = Number.parseInt(statusCode);
     if (Number.isNaN(this.status)) {
@@ -22882,22 +22905,22 @@ async function fetchWrapper(requestOptions) {
       ...requestOptions.body && { duplex: "half" }
     });
   } catch (error2) {
-    let message = "Unknown Error";
+    let message2 = "Unknown Error";
     if (error2 instanceof Error) {
       if (error2.name === "AbortError") {
         error2.status = 500;
         throw error2;
       }
-      message = error2.message;
+      message2 = error2.message;
       if (error2.name === "TypeError" && "cause" in error2) {
         if (error2.cause instanceof Error) {
-          message = error2.cause.message;
+          message2 = error2.cause.message;
         } else if (typeof error2.cause === "string") {
-          message = error2.cause;
+          message2 = error2.cause;
         }
       }
     }
-    const requestError = new RequestError(message, 500, {
+    const requestError = new RequestError(message2, 500, {
       request: requestOptions
     });
     requestError.cause = error2;
@@ -26086,15 +26109,15 @@ function matchWhen(when, facts) {
   }
   return matched;
 }
-function matchRule(rule, changes, governance) {
-  if (changes.length === 0) {
+function matchRule(rule, changes2, governance) {
+  if (changes2.length === 0) {
     const whole = emptyFacts();
     if (governance.length > 0) for (const g of governance) put(whole, "changes", "governance", g);
     const facts = rule.when ? matchWhen(rule.when, whole) : [];
     return facts ? { agents: [], facts } : void 0;
   }
   const agents = [];
-  for (const { delta, facts } of changes) {
+  for (const { delta, facts } of changes2) {
     const matched = rule.when ? matchWhen(rule.when, facts) : [];
     if (matched) agents.push({ name: delta.name, owner: delta.owner, facts: matched });
   }
@@ -26146,7 +26169,7 @@ var Bar = class {
     }
     return added;
   }
-  #merge(approvers, count, input, agents, owner) {
+  #merge(approvers, count2, input, agents, owner) {
     const existing = this.#byKey.get(approvers.key);
     const req = existing ?? {
       key: approvers.key,
@@ -26158,12 +26181,12 @@ var Bar = class {
       reasons: [],
       ...approvers.problem !== void 0 ? { problem: approvers.problem } : {}
     };
-    req.count = Math.max(req.count, count);
+    req.count = Math.max(req.count, count2);
     if (owner !== void 0 && !req.owners.includes(owner)) req.owners = [...req.owners, owner].sort();
     const plainAgents = agents.map((a) => ({ name: a.name, facts: a.facts }));
     const same = req.reasons.find((r) => r.origin === input.origin && r.rule === input.rule);
     if (same) {
-      same.count = Math.max(same.count, count);
+      same.count = Math.max(same.count, count2);
       const names = new Set(same.agents.map((a) => a.name));
       same.agents = [...same.agents, ...plainAgents.filter((a) => !names.has(a.name))].sort(
         (a, b) => cmp(a.name, b.name)
@@ -26173,7 +26196,7 @@ var Bar = class {
         origin: input.origin,
         ...input.rule !== void 0 ? { rule: input.rule } : {},
         ...input.description !== void 0 ? { description: input.description } : {},
-        count,
+        count: count2,
         agents: plainAgents.sort((a, b) => cmp(a.name, b.name)),
         facts: input.facts
       });
@@ -26882,7 +26905,7 @@ function gitEnvironment() {
   return env;
 }
 function runGit(cwd, args, input, extraEnv = {}) {
-  return new Promise((resolve3, reject) => {
+  return new Promise((resolve5, reject) => {
     const env = { ...gitEnvironment(), ...extraEnv };
     const child = spawn("git", args, { cwd, stdio: ["pipe", "pipe", "pipe"], env });
     const out = [];
@@ -26891,7 +26914,7 @@ function runGit(cwd, args, input, extraEnv = {}) {
     child.stderr.on("data", (b) => err.push(b));
     child.on("error", (e) => reject(new GitError(`cannot run git: ${e.message}`, { cause: e })));
     child.on("close", (code2) => {
-      if (code2 === 0) resolve3(Buffer.concat(out));
+      if (code2 === 0) resolve5(Buffer.concat(out));
       else
         reject(
           Object.assign(
@@ -27695,7 +27718,7 @@ function reachNames(base, head, cache) {
   return [...names].sort();
 }
 function countWorkTreeAgents(dir) {
-  let count = 0;
+  let count2 = 0;
   const walk = (rel, depth) => {
     let entries;
     try {
@@ -27705,11 +27728,11 @@ function countWorkTreeAgents(dir) {
     }
     for (const e of entries) {
       if (e.isDirectory() && depth < 16) walk(`${rel}/${e.name}`, depth + 1);
-      else if (e.isFile() && isPolicyFileName(e.name)) count++;
+      else if (e.isFile() && isPolicyFileName(e.name)) count2++;
     }
   };
   walk("agents", 0);
-  return count;
+  return count2;
 }
 function loadSide(read, revision2, commit, cache) {
   const loaded = loadPolicyFiles(read.files, { cache });
@@ -28756,14 +28779,14 @@ function agentSection(a, seeFull) {
   const called = callouts.filter(([, items]) => items.length > 0).map(([label, items]) => `- ${label}: ${inlineList(items, LIMITS2.items)}`);
   if (called.length) head.push("**New for this agent:**\n" + called.join("\n"));
   if (a.causes.length) head.push(`Reached by: ${inlineList(a.causes, LIMITS2.items)}`);
-  const changes = changesOf(a);
-  if (changes.length === 0) return { full: head.join("\n\n"), withoutTable: head.join("\n\n") };
+  const changes2 = changesOf(a);
+  if (changes2.length === 0) return { full: head.join("\n\n"), withoutTable: head.join("\n\n") };
   const counts = ["gained", "widened", "narrowed", "lost"].filter((k) => a[k].length > 0).map((k) => `${formatCount(a[k].length)} ${k}`).join(", ");
-  const summary2 = `${plural4(changes.length, "permission change")}: ${counts}`;
-  const open2 = isHighRisk(a.risk) ? " open" : "";
+  const summary2 = `${plural4(changes2.length, "permission change")}: ${counts}`;
+  const open4 = isHighRisk(a.risk) ? " open" : "";
   const table = [
-    `<details${open2}><summary>${summary2}</summary>`,
-    permissionTable(changes, seeFull),
+    `<details${open4}><summary>${summary2}</summary>`,
+    permissionTable(changes2, seeFull),
     "</details>"
   ].join("\n\n");
   return {
@@ -28771,8 +28794,8 @@ function agentSection(a, seeFull) {
     withoutTable: [...head, `_${summary2} (table left out to fit the comment)._`].join("\n\n")
   };
 }
-function permissionTable(changes, seeFull) {
-  const rows = changes.slice(0, LIMITS2.rows).map((c) => {
+function permissionTable(changes2, seeFull) {
+  const rows = changes2.slice(0, LIMITS2.rows).map((c) => {
     const p = currentPermission(c);
     const flags = riskFlags(p).map((f) => escapeMarkdown2(f));
     const classes = p?.dataClasses.length ? [`data ${p.dataClasses.map((d) => escapeMarkdown2(d, 40)).join(", ")}`] : [];
@@ -28787,8 +28810,8 @@ function permissionTable(changes, seeFull) {
     "| --- | --- | --- | --- | --- |",
     ...rows
   ];
-  if (changes.length > LIMITS2.rows) {
-    lines.push("", `_\u2026and ${plural4(changes.length - LIMITS2.rows, "more permission change")}; ${seeFull}._`);
+  if (changes2.length > LIMITS2.rows) {
+    lines.push("", `_\u2026and ${plural4(changes2.length - LIMITS2.rows, "more permission change")}; ${seeFull}._`);
   }
   return lines.join("\n");
 }
@@ -28912,10 +28935,10 @@ function agentLines(agent, paint) {
     if (items.length) lines.push(`  ${paint("yellow", `${label}:`)} ${items.map(t).join(", ")}`);
   }
   if (agent.causes.length) lines.push(`  ${paint("dim", `via ${agent.causes.map(t).join(", ")}`)}`);
-  const changes = changesOf(agent);
-  const keyWidth = Math.min(KEY_COLUMN, Math.max(0, ...changes.map((c) => t(permissionKey3(c)).length)));
-  const modeWidth = Math.max(0, ...changes.map((c) => modeOf(c).length));
-  for (const c of changes) lines.push(`  ${changeLine(c, keyWidth, modeWidth, paint)}`);
+  const changes2 = changesOf(agent);
+  const keyWidth = Math.min(KEY_COLUMN, Math.max(0, ...changes2.map((c) => t(permissionKey3(c)).length)));
+  const modeWidth = Math.max(0, ...changes2.map((c) => modeOf(c).length));
+  for (const c of changes2) lines.push(`  ${changeLine(c, keyWidth, modeWidth, paint)}`);
   return lines;
 }
 function changeWord2(agent) {
@@ -28981,15 +29004,1867 @@ var BLAST_FORMATTERS = {
   markdown: formatBlastMarkdown
 };
 
+// src/action/kill.ts
+import { relative as relative6 } from "node:path";
+
+// src/github/open-pull-request.ts
+var BODY_LIMIT = 65536;
+async function openPullRequest(client, ref, pull) {
+  const body = pull.body.length > BODY_LIMIT ? `${pull.body.slice(0, BODY_LIMIT - 2)}
+\u2026` : pull.body;
+  const { data } = await client.rest.pulls.create({
+    owner: ref.owner,
+    repo: ref.repo,
+    head: pull.head,
+    base: pull.base,
+    title: pull.title,
+    body
+  });
+  const opened = { number: data.number, url: data.html_url };
+  if (pull.labels && pull.labels.length > 0) {
+    try {
+      await client.rest.issues.addLabels({
+        owner: ref.owner,
+        repo: ref.repo,
+        issue_number: data.number,
+        labels: [...pull.labels]
+      });
+    } catch (error2) {
+      opened.labelError = error2 instanceof Error ? error2.message : String(error2);
+    }
+  }
+  return opened;
+}
+
+// src/revoke/run-kill.ts
+import { randomBytes } from "node:crypto";
+
+// src/audit/from-sync.ts
+function auditEntryFromSync(context3, outcome) {
+  return {
+    kind: context3.kind,
+    at: context3.at,
+    actor: context3.actor,
+    ...context3.commit !== void 0 ? { commit: context3.commit } : {},
+    ...context3.pullRequest !== void 0 ? { pullRequest: context3.pullRequest } : {},
+    targets: outcome.targets.map((t) => auditTargetFromOutcome(t)),
+    ...context3.exitCode !== void 0 ? { exitCode: context3.exitCode } : {}
+  };
+}
+function auditTargetFromOutcome(outcome) {
+  const result = outcome.status === "partial" ? "failed" : outcome.status === "blocked" || outcome.status === "refused" ? "skipped" : outcome.status;
+  return {
+    target: outcome.name,
+    type: outcome.type,
+    result,
+    changes: outcome.results.map((r) => auditChangeFromResult(r)),
+    ...outcome.message !== void 0 && result !== "applied" && result !== "unchanged" ? { error: outcome.message } : {}
+  };
+}
+function auditChangeFromResult(result) {
+  const { change } = result;
+  return {
+    op: change.op,
+    type: change.type,
+    id: change.id,
+    ...change.agent !== void 0 ? { agent: change.agent } : {},
+    ok: result.status === "applied",
+    ...result.error !== void 0 ? { error: result.error } : {}
+  };
+}
+
+// src/audit/log.ts
+import { mkdir as mkdir2, open as open3 } from "node:fs/promises";
+import { dirname as dirname3 } from "node:path";
+
+// src/audit/entry.ts
+import { createHash } from "node:crypto";
+
+// src/audit/types.ts
+var AUDIT_FORMAT_VERSION = 1;
+var GENESIS_HASH = "0".repeat(64);
+var DEFAULT_AUDIT_PATH = ".leash/audit.jsonl";
+var AUDIT_LIMITS = {
+  /** The longest line (entry) read or written, in bytes. */
+  maxLineBytes: 16 * 1024 * 1024,
+  /** How long an append waits for another run's lock before giving up (longer than lockStaleMs). */
+  lockTimeoutMs: 2e4,
+  /**
+   * A lock older than this was left behind by a run that died (an append takes milliseconds),
+   * and is removed; so is a lock whose process, on this machine, is gone.
+   */
+  lockStaleMs: 1e4
+};
+
+// src/audit/entry.ts
+function canonicalJson3(value) {
+  if (value === null || typeof value === "boolean" || typeof value === "string") return JSON.stringify(value);
+  if (typeof value === "number") {
+    if (!Number.isFinite(value)) throw new TypeError("canonical JSON cannot hold a non-finite number");
+    return JSON.stringify(value);
+  }
+  if (Array.isArray(value)) return `[${value.map((v) => canonicalJson3(v)).join(",")}]`;
+  if (typeof value === "object") {
+    const record = value;
+    const keys = Object.keys(record).filter((k) => record[k] !== void 0).sort();
+    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson3(record[k])}`).join(",")}}`;
+  }
+  throw new TypeError(`canonical JSON cannot hold a ${typeof value}`);
+}
+function hashEntry(entry) {
+  const { hash: _ignored, ...rest } = entry;
+  return createHash("sha256").update(canonicalJson3(rest), "utf8").digest("hex");
+}
+function parseEntryLine(text) {
+  let value;
+  try {
+    value = JSON.parse(text, (key, v) => {
+      if (key === "__proto__") throw new ForbiddenKey();
+      return v;
+    });
+  } catch (error2) {
+    if (error2 instanceof ForbiddenKey) {
+      return { problem: { kind: "invalid-entry", message: 'not an audit entry: it has a "__proto__" key' } };
+    }
+    return {
+      problem: {
+        kind: "invalid-json",
+        message: text.trim() === "" ? "an empty line, not an audit entry" : "not JSON: not an audit entry"
+      }
+    };
+  }
+  if (!isRecord(value)) {
+    return { problem: { kind: "invalid-entry", message: "not an audit entry: not a JSON object" } };
+  }
+  if (value.formatVersion !== AUDIT_FORMAT_VERSION) {
+    return {
+      problem: {
+        kind: "unknown-format-version",
+        message: `formatVersion ${describeVersion(value.formatVersion)} is not one this leash knows (${AUDIT_FORMAT_VERSION})`
+      }
+    };
+  }
+  const wrong = checkStored(value);
+  if (wrong) return { problem: { kind: "invalid-entry", message: `not a valid audit entry: ${wrong}` } };
+  return { entry: value };
+}
+function checkEntryInput(value) {
+  if (!isRecord(value)) return "not an object";
+  return checkFields(value, INPUT_FIELDS);
+}
+var HEX64 = /^[0-9a-f]{64}$/;
+var COMMIT = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
+var INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}:\d{2})$/;
+var KINDS2 = /* @__PURE__ */ new Set(["sync", "apply", "kill", "kill-lifted"]);
+var RESULTS = /* @__PURE__ */ new Set(["applied", "unchanged", "failed", "skipped", "revoked", "unreachable"]);
+var OPS = /* @__PURE__ */ new Set(["create", "update", "delete"]);
+var string = (v) => typeof v === "string" ? void 0 : "must be a string";
+var nonEmpty = (v) => typeof v === "string" && v !== "" ? void 0 : "must be a non-empty string";
+var oneOf = (set) => (v) => typeof v === "string" && set.has(v) ? void 0 : `must be one of ${[...set].join(", ")}`;
+var matching = (re, what) => (v) => typeof v === "string" && re.test(v) ? void 0 : `must be ${what}`;
+var integer = (min, max) => (v) => Number.isSafeInteger(v) && v >= min && v <= max ? void 0 : `must be an integer from ${min} to ${max}`;
+var arrayOf = (item) => (v) => {
+  if (!Array.isArray(v)) return "must be an array";
+  for (let i = 0; i < v.length; i++) {
+    const wrong = item(v[i]);
+    if (wrong) return `[${i}] ${wrong}`;
+  }
+  return void 0;
+};
+var objectOf = (fields) => (v) => isRecord(v) ? checkFields(v, fields) : "must be an object";
+var instant = (v) => typeof v === "string" && INSTANT.test(v) && !Number.isNaN(Date.parse(v)) ? void 0 : "must be an ISO 8601 time with a zone";
+var CHANGE_FIELDS = {
+  op: [true, oneOf(OPS)],
+  type: [true, nonEmpty],
+  id: [true, string],
+  agent: [false, string],
+  ok: [true, (v) => typeof v === "boolean" ? void 0 : "must be true or false"],
+  error: [false, string]
+};
+var TARGET_FIELDS = {
+  target: [true, nonEmpty],
+  type: [true, nonEmpty],
+  result: [true, oneOf(RESULTS)],
+  changes: [true, arrayOf(objectOf(CHANGE_FIELDS))],
+  error: [false, string]
+};
+var INPUT_FIELDS = {
+  kind: [true, oneOf(KINDS2)],
+  at: [true, instant],
+  actor: [true, nonEmpty],
+  commit: [false, matching(COMMIT, "a full commit id (hex)")],
+  pullRequest: [
+    false,
+    objectOf({
+      number: [true, integer(1, Number.MAX_SAFE_INTEGER)],
+      url: [false, string],
+      approvers: [true, arrayOf(nonEmpty)]
+    })
+  ],
+  agent: [false, nonEmpty],
+  reason: [false, string],
+  targets: [true, arrayOf(objectOf(TARGET_FIELDS))],
+  exitCode: [false, integer(0, 255)]
+};
+var STORED_FIELDS = {
+  ...INPUT_FIELDS,
+  formatVersion: [true, (v) => v === AUDIT_FORMAT_VERSION ? void 0 : `must be ${AUDIT_FORMAT_VERSION}`],
+  seq: [true, integer(1, Number.MAX_SAFE_INTEGER)],
+  prev: [true, matching(HEX64, "64 lowercase hex digits")],
+  hash: [true, matching(HEX64, "64 lowercase hex digits")]
+};
+function checkStored(value) {
+  return checkFields(value, STORED_FIELDS);
+}
+function checkFields(value, fields) {
+  for (const key of Object.keys(value)) {
+    if (!Object.hasOwn(fields, key)) return `unknown field ${JSON.stringify(key)}`;
+  }
+  for (const [key, [required, check]] of Object.entries(fields)) {
+    const v = value[key];
+    if (v === void 0) {
+      if (required) return `${key} is missing`;
+      continue;
+    }
+    const wrong = check(v);
+    if (wrong) return `${key}${wrong.startsWith("[") ? "" : " "}${wrong}`;
+  }
+  return void 0;
+}
+function isRecord(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+var ForbiddenKey = class extends Error {
+};
+function describeVersion(v) {
+  if (v === void 0) return "missing";
+  return (typeof v === "number" || typeof v === "string") && String(v).length <= 20 ? JSON.stringify(v) : `of type ${Array.isArray(v) ? "array" : v === null ? "null" : typeof v}`;
+}
+
+// src/audit/lock.ts
+import { randomUUID as randomUUID2 } from "node:crypto";
+import { open as open2, readFile, stat as stat2, unlink as unlink2 } from "node:fs/promises";
+import { hostname } from "node:os";
+import { setTimeout as sleep } from "node:timers/promises";
+async function acquireFileLock(lockPath, options) {
+  const fail = options.error ?? ((text, cause) => new Error(text, { cause }));
+  const me = {
+    token: randomUUID2(),
+    pid: process.pid,
+    host: hostname(),
+    since: (/* @__PURE__ */ new Date()).toISOString()
+  };
+  const deadline = Date.now() + options.timeoutMs;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const handle = await open2(lockPath, "wx", 420);
+      try {
+        await handle.writeFile(JSON.stringify(me));
+      } finally {
+        await handle.close();
+      }
+      return async () => {
+        const now = await readFile(lockPath, "utf8").catch(() => "");
+        if (now.includes(me.token)) await unlink2(lockPath).catch(() => void 0);
+      };
+    } catch (error2) {
+      if (error2.code !== "EEXIST") {
+        throw fail(
+          `cannot create the lock of ${options.what} ${lockPath}: ${error2.message}`,
+          error2
+        );
+      }
+    }
+    const info2 = await stat2(lockPath).catch(() => void 0);
+    if (!info2) continue;
+    if (Date.now() - info2.mtimeMs > options.staleMs || await holderIsGone(lockPath)) {
+      await unlink2(lockPath).catch(() => void 0);
+      continue;
+    }
+    if (Date.now() >= deadline) {
+      const holder = await readHolder(lockPath);
+      throw fail(
+        `${options.what} is locked by another leash run${holder} and stayed locked for ${Math.round(options.timeoutMs / 1e3)} s; if no other run is going on, remove ${lockPath}`
+      );
+    }
+    await sleep(Math.min(100, 5 * 2 ** Math.min(attempt, 5)) + Math.random() * 10);
+  }
+}
+async function holderIsGone(lockPath) {
+  let holder;
+  try {
+    holder = JSON.parse(await readFile(lockPath, "utf8"));
+  } catch {
+    return false;
+  }
+  if (holder.host !== hostname() || !Number.isSafeInteger(holder.pid) || holder.pid === process.pid)
+    return false;
+  try {
+    process.kill(holder.pid, 0);
+    return false;
+  } catch (error2) {
+    return error2.code === "ESRCH";
+  }
+}
+async function readHolder(lockPath) {
+  try {
+    const holder = JSON.parse(await readFile(lockPath, "utf8"));
+    return ` (pid ${Number(holder.pid)} on ${String(holder.host)} since ${String(holder.since)})`;
+  } catch {
+    return "";
+  }
+}
+
+// src/audit/log.ts
+var AuditLogError = class extends Error {
+  name = "AuditLogError";
+};
+async function appendAuditEntry(path, input, options = {}) {
+  const wrong = checkEntryInput(input);
+  if (wrong) throw new AuditLogError(`cannot record an invalid audit entry: ${wrong}`);
+  const clean = JSON.parse(canonicalJson3(input));
+  try {
+    await mkdir2(dirname3(path), { recursive: true });
+  } catch (error2) {
+    throw new AuditLogError(`cannot create the folder of the audit log ${path}: ${message(error2)}`, {
+      cause: error2
+    });
+  }
+  const release = await acquireFileLock(`${path}.lock`, {
+    timeoutMs: options.lockTimeoutMs ?? AUDIT_LIMITS.lockTimeoutMs,
+    staleMs: options.lockStaleMs ?? AUDIT_LIMITS.lockStaleMs,
+    what: "the audit log",
+    error: (text, cause) => new AuditLogError(text, cause === void 0 ? void 0 : { cause })
+  });
+  try {
+    let handle;
+    try {
+      handle = await open3(path, "a+", 420);
+    } catch (error2) {
+      throw new AuditLogError(`cannot open the audit log ${path}: ${message(error2)}`, { cause: error2 });
+    }
+    try {
+      const info2 = await handle.stat();
+      if (!info2.isFile()) throw new AuditLogError(`the audit log ${path} is not a regular file`);
+      const last = await readLastEntry(handle, info2.size, path);
+      const body = {
+        ...clean,
+        formatVersion: AUDIT_FORMAT_VERSION,
+        seq: last ? last.seq + 1 : 1,
+        prev: last ? last.hash : GENESIS_HASH
+      };
+      const entry = { ...body, hash: hashEntry(body) };
+      const line = Buffer.from(canonicalJson3(entry) + "\n", "utf8");
+      if (line.length > AUDIT_LIMITS.maxLineBytes) {
+        throw new AuditLogError(
+          `the audit entry would be ${mib(line.length)}, over the ${mib(AUDIT_LIMITS.maxLineBytes)} a line may hold; it was not written`
+        );
+      }
+      let written = 0;
+      while (written < line.length) {
+        const { bytesWritten } = await handle.write(line, written, line.length - written, null);
+        written += bytesWritten;
+      }
+      await handle.datasync();
+      return entry;
+    } finally {
+      await handle.close();
+    }
+  } finally {
+    await release();
+  }
+}
+async function readLastEntry(handle, size, path) {
+  if (size === 0) return void 0;
+  const refuse = (why) => new AuditLogError(
+    `the audit log ${path} does not end with a valid entry (${why}); nothing was appended. Run leash audit verify to see what is wrong`
+  );
+  const lastByte = Buffer.alloc(1);
+  await handle.read(lastByte, 0, 1, size - 1);
+  if (lastByte[0] !== 10)
+    throw refuse("its last line has no newline: a write was cut short or the file was edited");
+  const end = size - 1;
+  const limit = Math.max(0, end - (AUDIT_LIMITS.maxLineBytes + 1));
+  const parts = [];
+  let pos = end;
+  let found = false;
+  while (pos > limit) {
+    const from = Math.max(limit, pos - 64 * 1024);
+    const buf = Buffer.alloc(pos - from);
+    await handle.read(buf, 0, buf.length, from);
+    const nl = buf.lastIndexOf(10);
+    if (nl !== -1) {
+      parts.unshift(buf.subarray(nl + 1));
+      found = true;
+      break;
+    }
+    parts.unshift(buf);
+    pos = from;
+  }
+  if (!found && pos > 0) throw refuse(`its last line is longer than ${mib(AUDIT_LIMITS.maxLineBytes)}`);
+  const bytes = Buffer.concat(parts);
+  const text = decode(bytes);
+  if (text === void 0) throw refuse("its last line is not UTF-8");
+  const parsed = parseEntryLine(text);
+  if ("problem" in parsed) throw refuse(parsed.problem.message);
+  if (hashEntry(parsed.entry) !== parsed.entry.hash) {
+    throw refuse(`entry ${parsed.entry.seq} was modified: its hash does not match its content`);
+  }
+  return parsed.entry;
+}
+var utf8 = new TextDecoder("utf-8", { fatal: true });
+function decode(bytes) {
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    return void 0;
+  }
+}
+function mib(bytes) {
+  return `${(bytes / 1024 / 1024).toFixed(bytes % (1024 * 1024) === 0 ? 0 : 1)} MiB`;
+}
+function message(error2) {
+  return error2 instanceof Error ? error2.message : String(error2);
+}
+
+// src/audit/path.ts
+import { realpathSync } from "node:fs";
+import { dirname as dirname4, isAbsolute as isAbsolute2, relative as relative3, resolve as resolve3, sep as sep3 } from "node:path";
+var AuditPathError = class extends Error {
+  name = "AuditPathError";
+};
+function auditLogPath(configDir, spec) {
+  const path = spec?.audit?.path ?? DEFAULT_AUDIT_PATH;
+  if (path === "" || isAbsolute2(path) || path.includes("\\") || path.split("/").some((s) => s === ".." || s === "." || s === "")) {
+    throw new AuditPathError(
+      `audit log path ${JSON.stringify(path)} must be relative to the folder holding leash.yaml and stay inside it`
+    );
+  }
+  let base;
+  try {
+    base = realpathSync(configDir);
+  } catch (error2) {
+    throw new AuditPathError(`cannot read the folder ${configDir}`, { cause: error2 });
+  }
+  const target = resolve3(base, path);
+  let existing = target;
+  for (; ; ) {
+    try {
+      existing = realpathSync(existing);
+      break;
+    } catch (error2) {
+      if (error2.code !== "ENOENT") {
+        throw new AuditPathError(`cannot resolve the audit log path ${path}`, { cause: error2 });
+      }
+      const parent = dirname4(existing);
+      if (parent === existing) break;
+      existing = parent;
+    }
+  }
+  const rel = relative3(base, existing);
+  if (isAbsolute2(rel) || rel.split(sep3)[0] === "..") {
+    throw new AuditPathError(
+      `audit log path ${JSON.stringify(path)} leads outside ${configDir} through a symbolic link`
+    );
+  }
+  return target;
+}
+
+// src/sync/apply.ts
+async function applyChanges(connection, plan, objectTypes, options = {}) {
+  const classOf = new Map(objectTypes.map((t) => [t.name, t.class]));
+  const failedAgents = /* @__PURE__ */ new Set();
+  const failedContainers = /* @__PURE__ */ new Set();
+  const results = [];
+  const total = plan.changes.length;
+  for (const change of plan.changes) {
+    if (options.signal?.aborted) break;
+    const blocker = dependsOnFailure(change, failedAgents, failedContainers) ?? await options.veto?.(change);
+    let result;
+    if (blocker) {
+      result = { change, status: "skipped", attempts: 0, error: blocker };
+    } else {
+      try {
+        const { attempts } = await withRetry(
+          () => withTimeout((signal) => connection.apply(change, signal), options.timeoutMs, options.signal),
+          options.retry ?? DEFAULT_RETRY,
+          options.signal
+        );
+        result = { change, status: "applied", attempts };
+      } catch (error2) {
+        result = { change, status: "failed", attempts: 1, error: describeError(error2) };
+        if (change.op !== "delete") {
+          const cls = classOf.get(change.type);
+          if (cls === "identity" && change.agent !== void 0) failedAgents.add(change.agent);
+          if (cls === "container") failedContainers.add(objectKey(change));
+        }
+      }
+    }
+    results.push(result);
+    options.onChange?.(result, results.length, total);
+  }
+  return results;
+}
+function dependsOnFailure(change, agents, containers) {
+  if (change.op === "delete") return void 0;
+  if (change.agent !== void 0 && agents.has(change.agent)) {
+    return `skipped: the identity of ${change.agent} could not be created or changed`;
+  }
+  if (change.parent !== void 0 && containers.has(change.parent)) {
+    return `skipped: ${change.parent} could not be created`;
+  }
+  return void 0;
+}
+async function withTimeout(fn, ms, outer) {
+  const controller = new AbortController();
+  const onOuter = () => controller.abort(outer?.reason);
+  outer?.addEventListener("abort", onOuter, { once: true });
+  let timer;
+  const timeout = ms === void 0 ? void 0 : new Promise((_, reject) => {
+    timer = setTimeout(() => {
+      const error2 = new Error(`timed out after ${ms} ms`);
+      controller.abort(error2);
+      reject(error2);
+    }, ms);
+  });
+  try {
+    const work = fn(controller.signal);
+    return await (timeout ? Promise.race([work, timeout]) : work);
+  } finally {
+    if (timer) clearTimeout(timer);
+    outer?.removeEventListener("abort", onOuter);
+  }
+}
+function describeError(error2) {
+  if (!(error2 instanceof Error)) return String(error2);
+  const cause = error2.cause instanceof Error ? `: ${error2.cause.message}` : "";
+  return `${error2.message}${cause}`;
+}
+
+// src/sync/enforcement.ts
+var DEFAULT_TARGETS = {
+  local: { type: "local", path: ".leash/state" }
+};
+function declaredTargets(index) {
+  const targets = index.config?.data.spec.targets;
+  if (!targets || Object.keys(targets).length === 0) return { ...DEFAULT_TARGETS };
+  return targets;
+}
+function findHeldAgents(index, diagnostics) {
+  const brokenFiles = new Set(diagnostics.filter((d) => d.severity === "error").map((d) => d.file));
+  const broken = (kind, name, file) => file !== void 0 && brokenFiles.has(file) || (index.brokenNames.get(kind)?.has(name) ?? false);
+  const brokenDocs = (kind) => {
+    const out = new Set(index.brokenNames.get(kind) ?? []);
+    const docs = kind === "Template" ? index.templates : kind === "RiskTier" ? index.tiers : index.systems;
+    for (const [name, doc] of docs) if (brokenFiles.has(doc.file)) out.add(name);
+    return out;
+  };
+  const templates = brokenDocs("Template");
+  const tiers = brokenDocs("RiskTier");
+  const systems = brokenDocs("System");
+  const names = /* @__PURE__ */ new Set();
+  const reasons = /* @__PURE__ */ new Map();
+  const hold = (name, why) => {
+    if (!names.has(name)) reasons.set(name, why);
+    names.add(name);
+  };
+  for (const name of index.brokenNames.get("Agent") ?? []) if (name !== "") hold(name, "its file has errors");
+  for (const agent of index.agents) {
+    if (broken("Agent", agent.name, agent.file)) {
+      hold(agent.name, `${agent.file} has errors`);
+      continue;
+    }
+    if (tiers.has(agent.data.spec.tier)) hold(agent.name, `tier ${agent.data.spec.tier} has errors`);
+    for (const grant of agent.data.spec.grants ?? []) {
+      if ("template" in grant) {
+        if (templates.has(grant.template)) hold(agent.name, `template ${grant.template} has errors`);
+        const template = index.templates.get(grant.template);
+        for (const g of template?.data.spec.grants ?? []) {
+          if (systems.has(g.system)) hold(agent.name, `system ${g.system} has errors`);
+        }
+      } else if (systems.has(grant.system)) {
+        hold(agent.name, `system ${grant.system} has errors`);
+      }
+    }
+  }
+  return { names, unknown: index.brokenNames.get("Agent")?.has("") ?? false, reasons };
+}
+function buildDesiredInputs(index, options) {
+  const out = /* @__PURE__ */ new Map();
+  for (const [name, settings] of Object.entries(options.targets)) {
+    const adapter = options.adapters.get(settings.type);
+    const everything = settings.type === "local";
+    const agents = [];
+    for (const agent of options.reach.agents) {
+      if (options.held.names.has(agent.name)) continue;
+      const reach = agent.permissions.filter((p) => everything || index.systems.get(p.system)?.data.spec.target === name).map((p) => enforce(index, p, adapter));
+      if (!everything && reach.length === 0) continue;
+      agents.push(toTargetAgent(agent, reach));
+    }
+    out.set(name, { target: name, agents, asOf: options.reach.asOf });
+  }
+  return out;
+}
+function toTargetAgent(agent, reach) {
+  return {
+    name: agent.name,
+    status: agent.status,
+    environment: agent.environment,
+    tier: agent.tier,
+    owner: agent.owner,
+    platform: agent.platform,
+    reach,
+    permissions: agent.status === "active" ? reach : []
+  };
+}
+function enforce(index, p, adapter) {
+  const resource = index.systems.get(p.system)?.data.spec.resources[p.resource];
+  const action = resource?.actions[p.action];
+  const columnMap = resource?.enforce?.columns ?? {};
+  const object = resource?.enforce?.object ?? adapter?.defaults?.object?.(p.system, p.resource) ?? p.resource;
+  const permissions = action?.enforce?.permissions ?? adapter?.defaults?.permissions?.({ name: p.action, effect: p.effect }, p.system, p.resource) ?? [];
+  return {
+    system: p.system,
+    resource: p.resource,
+    action: p.action,
+    mode: p.mode,
+    effect: p.effect,
+    object,
+    permissions: [...permissions].sort(),
+    ...p.fields ? { columns: p.fields.map((f) => columnMap[f] ?? f).sort() } : {},
+    performs: performsItself(p),
+    ...p.expires ? { expires: p.expires } : {},
+    effective: p
+  };
+}
+function performsItself(p) {
+  if (p.mode === "escalate") return false;
+  if (p.effect === "read") return true;
+  return p.mode === "execute-limited" || p.mode === "execute-gated";
+}
+
+// src/sync/config.ts
+var ConfigReadError = class extends Error {
+  name = "ConfigReadError";
+};
+function readConfigOnly(dir) {
+  const read = readPolicyFilesAt(dir, ["leash.yaml"]);
+  const loaded = loadPolicyFiles(read.files);
+  const texts = new Map(read.files.map((f) => [f.path, f.text]));
+  const problems = locateDiagnostics(
+    [...read.diagnostics, ...loaded.diagnostics],
+    (f) => texts.get(f),
+    loaded.locators
+  ).filter((d) => d.severity === "error");
+  const first = problems[0];
+  if (first) {
+    throw new ConfigReadError(
+      `${first.file}:${first.range?.start.line ?? 1}:${first.range?.start.column ?? 1}: ${first.message}`
+    );
+  }
+  return loaded.documents.find((d) => d.kind === "Config");
+}
+
+// src/revoke/agree.ts
+var import_yaml = __toESM(require_dist(), 1);
+import { mkdtemp, readFile as readFile2, readdir as readdir2, lstat as lstat2, rename as rename2, rm as rm2, writeFile as writeFile2 } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join as join4, relative as relative4 } from "node:path";
+
+// src/revoke/killed-state.ts
+var AGENT_NAME = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
+function checkAgentName(name) {
+  if (name.length > 63 || !AGENT_NAME.test(name)) {
+    throw new Error(
+      `${JSON.stringify(name)} is not an agent name (lowercase letters, digits and single hyphens, starting with a letter, at most 63 characters)`
+    );
+  }
+}
+function killedState(adapter, target, agent, actual, asOf) {
+  const own = actual.filter((o) => o.agent === agent);
+  if (own.length === 0) return [];
+  if (adapter.killed) return adapter.killed(agent, own);
+  const identity = identityTypes(adapter);
+  return adapter.desired({
+    target,
+    asOf,
+    agents: [
+      {
+        name: agent,
+        status: "revoked",
+        environment: "",
+        tier: "",
+        owner: "",
+        platform: "",
+        reach: [],
+        permissions: []
+      }
+    ]
+  }).filter((o) => o.agent === agent && identity.has(o.type));
+}
+function killChanges(adapter, killed, actual, agent) {
+  const own = actual.filter((o) => o.agent === agent);
+  const changes2 = diffObjects(killed, own, adapter.objectTypes);
+  const identity = identityTypes(adapter);
+  const disabling = (c) => identity.has(c.type) && c.op !== "delete";
+  return [...changes2.filter(disabling), ...changes2.filter((c) => !disabling(c))];
+}
+function identityTypes(adapter) {
+  return new Set(adapter.objectTypes.filter((t) => t.class === "identity").map((t) => t.name));
+}
+
+// src/revoke/agree.ts
+var MAX_DEPTH = 8;
+async function findAgentFile(dir, agent) {
+  checkAgentName(agent);
+  const wanted = /* @__PURE__ */ new Set([`${agent}.yaml`, `${agent}.yml`]);
+  const found = [];
+  const walk = async (folder, depth) => {
+    if (depth > MAX_DEPTH) return;
+    let entries;
+    try {
+      entries = await readdir2(join4(dir, folder), { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      const path = `${folder}/${e.name}`;
+      if (e.isDirectory() && !e.name.startsWith(".")) await walk(path, depth + 1);
+      else if (e.isFile() && wanted.has(e.name)) found.push(path);
+    }
+  };
+  await walk(KINDS.Agent, 0);
+  return found.sort()[0];
+}
+function revokeInText(file, text, agent) {
+  const doc = (0, import_yaml.parseDocument)(text, { uniqueKeys: true, prettyErrors: false });
+  const problem = doc.errors[0];
+  if (problem) {
+    const at = problem.linePos?.[0];
+    throw new Error(`${file}:${at?.line ?? 1}:${at?.col ?? 1}: ${problem.message.split("\n")[0]}`);
+  }
+  if (doc.get("kind") !== "Agent" || doc.getIn(["metadata", "name"]) !== agent || !(0, import_yaml.isMap)(doc.get("spec"))) {
+    throw new Error(`${file}: not the Agent ${agent} (kind Agent, metadata.name ${agent}, a spec mapping)`);
+  }
+  if (doc.getIn(["spec", "status"]) === "revoked") return void 0;
+  const spec = doc.get("spec", true);
+  const pair = spec.items.find((p) => (0, import_yaml.isScalar)(p.key) && p.key.value === "status");
+  if (pair && (0, import_yaml.isScalar)(pair.value) && pair.value.range) {
+    const [start, end] = pair.value.range;
+    return `${text.slice(0, start)}revoked${text.slice(end)}`;
+  }
+  const first = spec.items[0]?.key;
+  if (!pair && !spec.flow && (0, import_yaml.isScalar)(first) && first.range) {
+    const lineStart = text.lastIndexOf("\n", first.range[0] - 1) + 1;
+    const indent = text.slice(lineStart, first.range[0]);
+    if (/^ +$/.test(indent)) {
+      const tier = spec.items.find((p) => (0, import_yaml.isScalar)(p.key) && p.key.value === "tier")?.value;
+      const after = (0, import_yaml.isScalar)(tier) && tier.range ? text.indexOf("\n", tier.range[1]) + 1 : 0;
+      const at = after > 0 ? after : lineStart;
+      return `${text.slice(0, at)}${indent}status: revoked
+${text.slice(at)}`;
+    }
+  }
+  doc.setIn(["spec", "status"], "revoked");
+  return doc.toString();
+}
+function killCommitMessage(kill, receipts) {
+  const lines = [
+    `Revoke ${kill.agent}: killed by ${kill.by}`,
+    "",
+    kill.reason,
+    "",
+    `leash kill pulled all of ${kill.agent}'s access at ${kill.at}. This change makes the`,
+    "repository agree (status: revoked). Until it does, every sync keeps the agent revoked;",
+    "bringing the agent back afterwards is a reviewed change setting its status to active.",
+    "",
+    "Receipts:",
+    ...receipts.map((r) => `- ${r.target} (${r.type}): ${r.status}${r.message ? `: ${r.message}` : ""}`),
+    "",
+    `Leash-Kill: ${kill.id}`
+  ];
+  return lines.join("\n") + "\n";
+}
+async function bringRepositoryToAgree(dir, agent, options) {
+  const file = await findAgentFile(dir, agent);
+  if (!file) return { kind: "skipped", reason: `no file for agent ${agent} under ${KINDS.Agent}/` };
+  const repo = options.editInPlace ? void 0 : await gitRepository(dir);
+  if (!repo) {
+    const path = join4(dir, file);
+    const stat5 = await lstat2(path);
+    if (!stat5.isFile()) return { kind: "skipped", reason: `${file} is not a regular file` };
+    const next2 = revokeInText(file, await readFile2(path, "utf8"), agent);
+    if (next2 === void 0) return { kind: "already", file };
+    const tmp = join4(dir, `${file}.${process.pid}.tmp`);
+    await writeFile2(tmp, next2);
+    await rename2(tmp, path);
+    return { kind: "edited", file };
+  }
+  const repoPath2 = relative4(repo.top, join4(dir, file)).split("\\").join("/");
+  const committed = await runGit(repo.top, ["show", `HEAD:${repoPath2}`]).then(
+    (b) => b.toString("utf8"),
+    () => void 0
+  );
+  if (committed === void 0) {
+    return {
+      kind: "skipped",
+      reason: `${file} is not committed at HEAD, so there is nothing to change on a branch`
+    };
+  }
+  const next = revokeInText(file, committed, agent);
+  if (next === void 0) return { kind: "already", file };
+  const scratch = await mkdtemp(join4(tmpdir(), "leash-kill-"));
+  try {
+    const env = { GIT_INDEX_FILE: join4(scratch, "index") };
+    const git = async (args, input) => (await runGit(repo.top, args, input, env)).toString().trim();
+    const head = await git(["rev-parse", "--verify", "HEAD^{commit}"]);
+    const blob = await git(["hash-object", "-w", "--stdin"], next);
+    await git(["read-tree", head]);
+    await git(["update-index", "--cacheinfo", `100644,${blob},${repoPath2}`]);
+    const tree = await git(["write-tree"]);
+    const identity = await committer(repo.top);
+    const commit = (await runGit(repo.top, ["commit-tree", tree, "-p", head, "-F", "-"], options.message, {
+      ...env,
+      ...identity
+    })).toString().trim();
+    await git(["update-ref", `refs/heads/${options.branch}`, commit, ""]);
+    return { kind: "branch", branch: options.branch, commit, file };
+  } finally {
+    await rm2(scratch, { recursive: true, force: true });
+  }
+}
+async function gitRepository(dir) {
+  try {
+    const top = (await runGit(dir, ["rev-parse", "--show-toplevel"])).toString().trim();
+    await runGit(top, ["rev-parse", "--verify", "HEAD^{commit}"]);
+    return { top };
+  } catch {
+    return void 0;
+  }
+}
+async function committer(top) {
+  const get = (key) => runGit(top, ["config", "--get", key]).then(
+    (b) => b.toString().trim(),
+    () => ""
+  );
+  const [name, email] = await Promise.all([get("user.name"), get("user.email")]);
+  if (name && email) return {};
+  return {
+    GIT_AUTHOR_NAME: name || "leash",
+    GIT_AUTHOR_EMAIL: email || "leash@localhost",
+    GIT_COMMITTER_NAME: name || "leash",
+    GIT_COMMITTER_EMAIL: email || "leash@localhost"
+  };
+}
+
+// src/revoke/kill.ts
+import { performance as performance2 } from "node:perf_hooks";
+
+// src/sync/registry.ts
+var LOADERS = {
+  local: async () => (await import("./local-EWX65555.js")).localAdapter,
+  postgres: async () => (await import("./postgres-JNJEFFK5.js")).postgresAdapter,
+  ldap: async () => (await import("./ldap-YWZVQM7Y.js")).ldapAdapter,
+  scim: async () => (await import("./scim-SF24PW24.js")).scimAdapter,
+  "aws-iam": async () => (await import("./aws-iam-XTWH3Q2B.js")).awsIamAdapter,
+  okta: void 0,
+  entra: void 0
+};
+var UnsupportedTargetError = class extends Error {
+  name = "UnsupportedTargetError";
+};
+async function loadAdapter(type) {
+  const load = LOADERS[type];
+  if (!load) {
+    throw new UnsupportedTargetError(
+      `target type ${type} is declared in the schema but this version of leash cannot sync it yet`
+    );
+  }
+  return load();
+}
+
+// src/revoke/kill.ts
+var DEFAULT_TIMEOUT_MS = 3e4;
+var REACH_BACKOFF_MS = [100, 200, 400, 800, 1600];
+async function killAgent(agent, targets, options) {
+  checkAgentName(agent);
+  const started = performance2.now();
+  const receipts = await Promise.all(
+    Object.keys(targets).sort().map(async (name) => {
+      const receipt = await killInTarget(name, targets[name], agent, options, started);
+      options.onReceipt?.(receipt);
+      return receipt;
+    })
+  );
+  return receipts;
+}
+async function killInTarget(name, settings, agent, options, started) {
+  const receipt = {
+    target: name,
+    type: settings.type,
+    status: "unreachable",
+    before: { identities: 0, grants: 0 },
+    changes: [],
+    remaining: [],
+    attempts: 0,
+    ms: 0
+  };
+  const own = typeof settings.timeoutSeconds === "number" ? settings.timeoutSeconds * 1e3 : DEFAULT_TIMEOUT_MS;
+  const deadline = options.timeoutMs ?? own;
+  const connectSettings = deadline < own ? { ...settings, timeoutSeconds: deadline / 1e3 } : settings;
+  let connection;
+  let phase = "reach";
+  try {
+    await withTimeout(
+      async (signal) => {
+        const adapter = await loadAdapter(settings.type);
+        const read = async () => {
+          const open4 = connection;
+          const objects = open4.readAgent ? await open4.readAgent(agent, signal) : await open4.read(signal);
+          return objects.filter((o) => o.agent === agent);
+        };
+        const actual = await untilReached(receipt, signal, async () => {
+          try {
+            if (!connection) {
+              const opened = await adapter.connect({
+                name,
+                settings: connectSettings,
+                env: options.env,
+                baseDir: options.baseDir,
+                signal
+              });
+              if (signal.aborted) {
+                void opened.close().catch(() => void 0);
+                signal.throwIfAborted();
+              }
+              connection = opened;
+            }
+            return await read();
+          } catch (error2) {
+            const broken = connection;
+            connection = void 0;
+            if (broken) await Promise.race([broken.close().catch(() => void 0), delay(1e3)]);
+            throw error2;
+          }
+        });
+        phase = "revoke";
+        receipt.before = count(adapter, actual);
+        const killed = killedState(adapter, name, agent, actual, options.at);
+        const plan = { changes: killChanges(adapter, killed, actual, agent) };
+        receipt.changes = await applyChanges(connection, plan, adapter.objectTypes, {
+          signal,
+          ...options.retry ? { retry: options.retry } : {}
+        });
+        const after = await read();
+        receipt.remaining = stillHeld(adapter, killed, after);
+        const failed = receipt.changes.filter((c) => c.status !== "applied");
+        if (receipt.remaining.length === 0 && failed.length === 0) {
+          receipt.status = "revoked";
+          if (actual.length === 0) receipt.message = "held nothing here";
+        } else {
+          receipt.status = "failed";
+          receipt.message = [
+            ...failed.map((f) => `${f.change.op} ${objectKey(f.change)}: ${f.error ?? f.status}`),
+            ...receipt.remaining.length > 0 ? [`still held on read-back: ${receipt.remaining.map((o) => objectKey(o)).join(", ")}`] : []
+          ].join("; ");
+        }
+      },
+      deadline,
+      options.signal
+    );
+  } catch (error2) {
+    receipt.status = phase === "reach" ? "unreachable" : "failed";
+    receipt.message = phase === "reach" ? `could not be reached in ${deadline} ms (${receipt.attempts} attempts): ${describeError(error2)}` : `did not finish in ${deadline} ms: ${describeError(error2)}`;
+  } finally {
+    if (connection) await Promise.race([connection.close().catch(() => void 0), delay(1e3)]);
+  }
+  receipt.ms = Math.round(performance2.now() - started);
+  return receipt;
+}
+async function untilReached(receipt, signal, fn) {
+  for (let attempt = 0; ; attempt++) {
+    receipt.attempts++;
+    try {
+      return await fn();
+    } catch (error2) {
+      const wait = REACH_BACKOFF_MS[attempt];
+      if (signal.aborted || wait === void 0) throw error2;
+      await delay(wait, signal).catch(() => {
+        throw error2;
+      });
+    }
+  }
+}
+function count(adapter, objects) {
+  const classOf = new Map(adapter.objectTypes.map((t) => [t.name, t.class]));
+  return {
+    identities: objects.filter((o) => classOf.get(o.type) === "identity").length,
+    grants: objects.filter((o) => classOf.get(o.type) === "grant").length
+  };
+}
+function stillHeld(adapter, killed, after) {
+  const want = new Map(killed.map((o) => [objectKey(o), canonicalJson2(o.attributes)]));
+  const classOf = new Map(adapter.objectTypes.map((t) => [t.name, t.class]));
+  return after.filter((o) => {
+    if (classOf.get(o.type) === "container") return false;
+    return want.get(objectKey(o)) !== canonicalJson2(o.attributes);
+  });
+}
+function delay(ms, signal) {
+  return new Promise((resolve5, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve5();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+// src/revoke/ledger.ts
+import { readFileSync as readFileSync3, statSync } from "node:fs";
+import { mkdir as mkdir3, readFile as readFile3, rename as rename3, stat as stat3, writeFile as writeFile3 } from "node:fs/promises";
+import { dirname as dirname5, join as join5 } from "node:path";
+var KILL_LEDGER_FORMAT_VERSION = 1;
+var KILL_LEDGER_FILE = "kills.json";
+var MAX_LEDGER_BYTES = 16 * 1024 * 1024;
+var KillLedgerError = class extends Error {
+  name = "KillLedgerError";
+};
+function killLedgerPath(configDir, spec) {
+  return join5(dirname5(auditLogPath(configDir, spec)), KILL_LEDGER_FILE);
+}
+async function readKillLedger(path) {
+  let size;
+  try {
+    size = (await stat3(path)).size;
+  } catch (error2) {
+    if (error2.code === "ENOENT") {
+      return { formatVersion: KILL_LEDGER_FORMAT_VERSION, kills: [] };
+    }
+    throw new KillLedgerError(`${path}: cannot read the kill ledger: ${error2.message}`);
+  }
+  const text = size > MAX_LEDGER_BYTES ? "" : await readFile3(path, "utf8");
+  return parseLedger(path, size, () => text);
+}
+function parseLedger(path, size, read) {
+  if (size > MAX_LEDGER_BYTES) {
+    throw new KillLedgerError(
+      `${path}: the kill ledger is ${size} bytes, over the ${MAX_LEDGER_BYTES}-byte limit`
+    );
+  }
+  const text = read();
+  let value;
+  try {
+    value = JSON.parse(text);
+  } catch (error2) {
+    throw new KillLedgerError(`${path}: the kill ledger is not valid JSON: ${error2.message}`);
+  }
+  return checkLedger(value, path);
+}
+function readKillLedgerSync(path) {
+  let size;
+  try {
+    size = statSync(path).size;
+  } catch (error2) {
+    if (error2.code === "ENOENT") {
+      return { formatVersion: KILL_LEDGER_FORMAT_VERSION, kills: [] };
+    }
+    throw new KillLedgerError(`${path}: cannot read the kill ledger: ${error2.message}`);
+  }
+  return parseLedger(path, size, () => readFileSync3(path, "utf8"));
+}
+async function writeKillLedger(path, ledger) {
+  await mkdir3(dirname5(path), { recursive: true });
+  const tmp = join5(dirname5(path), `.kills.${process.pid}.${Date.now()}.tmp`);
+  await writeFile3(tmp, JSON.stringify(ledger, null, 2) + "\n");
+  await rename3(tmp, path);
+}
+async function updateKillLedger(path, change) {
+  await mkdir3(dirname5(path), { recursive: true });
+  const release = await acquireFileLock(`${path}.lock`, {
+    timeoutMs: AUDIT_LIMITS.lockTimeoutMs,
+    staleMs: AUDIT_LIMITS.lockStaleMs,
+    what: "the kill ledger",
+    error: (text, cause) => new KillLedgerError(text, cause === void 0 ? void 0 : { cause })
+  });
+  try {
+    const { ledger, result } = change(await readKillLedger(path));
+    if (ledger) await writeKillLedger(path, ledger);
+    return result;
+  } finally {
+    await release();
+  }
+}
+function killsInForce(ledger) {
+  const out = /* @__PURE__ */ new Map();
+  for (const kill of ledger.kills) if (kill.state === "in-force") out.set(kill.agent, kill);
+  return out;
+}
+function acknowledgeKills(ledger, agreed, at, commit) {
+  const acknowledged = [];
+  const kills = ledger.kills.map((kill) => {
+    if (kill.state !== "in-force" || !agreed(kill.agent)) return kill;
+    const next = {
+      ...kill,
+      state: "acknowledged",
+      acknowledged: { at, ...commit ? { commit } : {} }
+    };
+    acknowledged.push(next);
+    return next;
+  });
+  return { ledger: { ...ledger, kills }, acknowledged };
+}
+function checkLedger(value, path) {
+  const bad = (what) => new KillLedgerError(`${path}: not a kill ledger: ${what}`);
+  if (!isPlainObject3(value)) throw bad("expected an object");
+  if (value.formatVersion !== KILL_LEDGER_FORMAT_VERSION) {
+    throw bad(`formatVersion must be ${KILL_LEDGER_FORMAT_VERSION}`);
+  }
+  if (!Array.isArray(value.kills)) throw bad("kills must be a list");
+  const kills = value.kills.map((k, i) => {
+    const where = `kills[${i}]`;
+    if (!isPlainObject3(k)) throw bad(`${where} must be an object`);
+    for (const field of ["id", "agent", "at", "by", "reason"]) {
+      if (typeof k[field] !== "string") throw bad(`${where}.${field} must be a string`);
+    }
+    try {
+      checkAgentName(k.agent);
+    } catch (error2) {
+      throw bad(`${where}.agent: ${error2.message}`);
+    }
+    if (k.state !== "in-force" && k.state !== "acknowledged") {
+      throw bad(`${where}.state must be in-force or acknowledged`);
+    }
+    if (!Array.isArray(k.receipts)) throw bad(`${where}.receipts must be a list`);
+    return k;
+  });
+  return { formatVersion: KILL_LEDGER_FORMAT_VERSION, kills };
+}
+function isPlainObject3(value) {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
+  return !Object.hasOwn(value, "__proto__");
+}
+async function acknowledgeAgreedKills(path, repository, at, commit) {
+  return updateKillLedger(path, (ledger) => {
+    const next = acknowledgeKills(
+      ledger,
+      (agent) => {
+        const status2 = repository.statusOf(agent);
+        return status2 === "revoked" || status2 === "suspended" || status2 === "absent";
+      },
+      at,
+      commit
+    );
+    return next.acknowledged.length > 0 ? { ledger: next.ledger, result: next.acknowledged } : { result: next.acknowledged };
+  });
+}
+
+// src/revoke/run-kill.ts
+var MAX_KILL_REASON = 2e3;
+var KillRunError = class extends Error {
+  name = "KillRunError";
+};
+async function runKill(options) {
+  const { dir, agent } = options;
+  try {
+    checkAgentName(agent);
+  } catch (error2) {
+    throw new KillRunError(error2.message);
+  }
+  const reason = options.reason.trim();
+  if (reason === "") throw new KillRunError("a reason is required: say why the agent is being killed");
+  if (reason.length > MAX_KILL_REASON)
+    throw new KillRunError(`the reason is over ${MAX_KILL_REASON} characters`);
+  let config;
+  try {
+    config = readConfigOnly(dir);
+  } catch (error2) {
+    if (error2 instanceof ConfigReadError) {
+      throw new KillRunError(`${error2.message}; the kill switch needs leash.yaml to know the targets`);
+    }
+    throw error2;
+  }
+  const declared = config?.data.spec.targets;
+  const all = declared && Object.keys(declared).length > 0 ? declared : { ...DEFAULT_TARGETS };
+  const targets = pickTargets(all, options.only);
+  let auditPath;
+  let ledgerPath;
+  try {
+    auditPath = auditLogPath(dir, config?.data.spec);
+    ledgerPath = killLedgerPath(dir, config?.data.spec);
+  } catch (error2) {
+    throw new KillRunError(`leash.yaml: ${describeError(error2)}; nothing was changed`);
+  }
+  const at = (options.clock ?? (() => /* @__PURE__ */ new Date()))().toISOString();
+  const stamp = at.replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
+  const kill = {
+    id: `kill-${agent}-${stamp}-${randomBytes(3).toString("hex")}`,
+    agent,
+    at,
+    by: options.by,
+    reason,
+    receipts: [],
+    state: "in-force"
+  };
+  await recordKill(ledgerPath, kill, "before");
+  const receipts = await killAgent(agent, targets, {
+    env: options.env,
+    baseDir: dir,
+    at,
+    ...options.timeoutMs !== void 0 ? { timeoutMs: options.timeoutMs } : {},
+    ...options.onReceipt ? { onReceipt: options.onReceipt } : {}
+  });
+  kill.receipts = receipts.map((r) => ({
+    target: r.target,
+    type: r.type,
+    status: r.status,
+    ...r.message ? { message: r.message } : {}
+  }));
+  const file = await findAgentFile(dir, agent).catch(() => void 0);
+  const heldSomething = receipts.some((r) => r.before.identities + r.before.grants > 0);
+  const unknown = file === void 0 && !heldSomething && receipts.every((r) => r.status === "revoked");
+  let agreement;
+  let agreementError;
+  if (options.commit !== false && !unknown) {
+    try {
+      agreement = await bringRepositoryToAgree(dir, agent, {
+        editInPlace: options.editInPlace === true,
+        branch: `leash/kill/${agent}-${stamp}`,
+        message: killCommitMessage(kill, receipts)
+      });
+      if (agreement.kind === "branch") kill.branch = agreement.branch;
+    } catch (error2) {
+      agreementError = describeError(error2);
+    }
+  }
+  const ledgerError = await recordKill(ledgerPath, kill, "after");
+  const failed = receipts.some((r) => r.status !== "revoked");
+  const exitCode = failed ? 2 : unknown ? 1 : 0;
+  let auditError;
+  let auditHead;
+  try {
+    const commit = await resolveCommit(dir, "HEAD").catch(() => void 0);
+    const entry = await appendAuditEntry(auditPath, {
+      kind: "kill",
+      at,
+      actor: options.by,
+      agent,
+      reason,
+      ...commit ? { commit } : {},
+      targets: receipts.map(auditRecord),
+      exitCode
+    });
+    auditHead = entry.hash;
+  } catch (error2) {
+    auditError = describeError(error2);
+  }
+  return {
+    kill,
+    receipts,
+    ...agreement ? { agreement } : {},
+    ...agreementError ? { agreementError } : {},
+    unknown,
+    ledgerPath,
+    ...ledgerError ? { ledgerError } : {},
+    auditPath,
+    ...auditHead ? { auditHead } : {},
+    ...auditError ? { auditError } : {},
+    exitCode: (auditError || ledgerError) && exitCode === 0 ? 2 : exitCode
+  };
+}
+async function recordKill(path, kill, stage) {
+  try {
+    await updateKillLedger(path, (ledger) => ({
+      ledger: { ...ledger, kills: [...ledger.kills.filter((k) => k.id !== kill.id), { ...kill }] },
+      result: void 0
+    }));
+    return void 0;
+  } catch (error2) {
+    if (stage === "before") {
+      throw new KillRunError(
+        `cannot record the kill in ${path}: ${describeError(error2)}; without it the next sync would re-grant the agent, so no target was touched. Fix or move the ledger and run the kill again`
+      );
+    }
+    return `the receipts could not be written to the kill ledger ${path}: ${describeError(error2)} (the kill itself is recorded there and stays in force)`;
+  }
+}
+function describeReceipt(r) {
+  const what = r.status === "revoked" ? r.before.identities + r.before.grants === 0 ? "held nothing here" : `identity disabled, ${r.before.grants} grant${r.before.grants === 1 ? "" : "s"} removed, read back clean` : r.message ?? "";
+  return `${r.target} (${r.type}): ${r.status.toUpperCase()} in ${r.ms} ms: ${what}`;
+}
+function auditRecord(r) {
+  return {
+    target: r.target,
+    type: r.type,
+    result: r.status,
+    changes: r.changes.map(auditChangeFromResult),
+    ...r.message && r.status !== "revoked" ? { error: r.message } : {}
+  };
+}
+function pickTargets(all, only) {
+  if (!only || only.length === 0) return { ...all };
+  const out = {};
+  for (const name of only) {
+    if (!Object.hasOwn(all, name)) throw new KillRunError(`leash.yaml declares no target ${name}`);
+    out[name] = all[name];
+  }
+  return out;
+}
+
+// src/action/git-remote.ts
+var PushError = class extends Error {
+  constructor(message2, rejected, options) {
+    super(message2, options);
+    this.rejected = rejected;
+  }
+  rejected;
+  name = "PushError";
+};
+function gitAuthEnv(remoteUrl2, serverUrl, token) {
+  const server = serverUrl.replace(/\/+$/, "");
+  if (!token || !remoteUrl2.toLowerCase().startsWith(`${server.toLowerCase()}/`)) return {};
+  const key = `http.${server}/.extraheader`;
+  const basic = Buffer.from(`x-access-token:${token}`, "utf8").toString("base64");
+  return {
+    GIT_CONFIG_COUNT: "2",
+    GIT_CONFIG_KEY_0: key,
+    GIT_CONFIG_VALUE_0: "",
+    GIT_CONFIG_KEY_1: key,
+    GIT_CONFIG_VALUE_1: `AUTHORIZATION: basic ${basic}`
+  };
+}
+async function remoteUrl(top, remote) {
+  return (await runGit(top, ["remote", "get-url", "--", remote])).toString().trim();
+}
+function isBranchName(name) {
+  return /^[A-Za-z0-9._/-]+$/.test(name) && !name.startsWith("-") && !name.startsWith("/") && !name.endsWith("/") && !name.endsWith(".") && !name.includes("..") && !name.includes("//") && !name.split("/").some((part) => part.startsWith(".") || part.endsWith(".lock")) && name !== "@";
+}
+async function pushBranch(top, options) {
+  try {
+    await runGit(
+      top,
+      [
+        "push",
+        "--quiet",
+        "--no-verify",
+        "--",
+        options.remote,
+        `${options.source}:refs/heads/${options.branch}`
+      ],
+      void 0,
+      options.env
+    );
+  } catch (error2) {
+    const text = error2 instanceof Error ? error2.message : String(error2);
+    const rejected = / ! \[rejected\]/.test(text);
+    throw new PushError(
+      `git push ${options.remote} ${options.branch} failed: ${text.replace(/^git push failed: /, "")}`,
+      rejected,
+      { cause: error2 instanceof GitError ? error2 : void 0 }
+    );
+  }
+}
+
+// src/action/state-branch.ts
+import { mkdtemp as mkdtemp2, mkdir as mkdir4, realpath, rename as rename4, rm as rm3, writeFile as writeFile4 } from "node:fs/promises";
+import { existsSync as existsSync4 } from "node:fs";
+import { tmpdir as tmpdir2 } from "node:os";
+import { dirname as dirname6, join as join6, relative as relative5, sep as sep4 } from "node:path";
+var StateBranchError = class extends Error {
+  name = "StateBranchError";
+};
+var BOT = { name: "github-actions[bot]", email: "41898282+github-actions[bot]@users.noreply.github.com" };
+async function restoreStateBranch(options) {
+  const remote = options.remote ?? "origin";
+  const { branch } = options;
+  if (!isBranchName(branch)) throw new StateBranchError(`'${branch}' is not a branch name`);
+  const remoteEnv = options.remoteEnv ?? {};
+  const top = await repositoryTop(options.dir);
+  const files = await Promise.all(
+    options.files.map(async (file) => ({ file, path: await repoPath(top, file) }))
+  );
+  const git = (args, env = {}) => runGit(top, args, void 0, env).then((b) => b.toString().trim());
+  const unreadable = (error2) => new StateBranchError(
+    `cannot read the state branch ${branch} from ${remote}: ${error2.message}`,
+    { cause: error2 }
+  );
+  let exists2 = true;
+  try {
+    await git(["ls-remote", "--exit-code", "--heads", "--", remote, `refs/heads/${branch}`], remoteEnv);
+  } catch (error2) {
+    if (error2 instanceof GitError && error2.exitCode === 2) exists2 = false;
+    else throw unreadable(error2);
+  }
+  let tip;
+  if (exists2) {
+    try {
+      const shallow = await git(["rev-parse", "--is-shallow-repository"]) === "true";
+      const tracking = `refs/remotes/${remote}/${branch}`;
+      await git(
+        [
+          "fetch",
+          "--quiet",
+          "--no-tags",
+          ...shallow ? ["--depth=1"] : [],
+          "--",
+          remote,
+          `+refs/heads/${branch}:${tracking}`
+        ],
+        remoteEnv
+      );
+      tip = await git(["rev-parse", "--verify", `${tracking}^{commit}`]);
+    } catch (error2) {
+      throw unreadable(error2);
+    }
+  }
+  const restored = [];
+  if (tip) {
+    const listing = await runGit(top, [
+      "ls-tree",
+      "-z",
+      "--full-tree",
+      tip,
+      "--",
+      ...files.map((f) => f.path)
+    ]);
+    const entries = /* @__PURE__ */ new Map();
+    for (const record of listing.toString("utf8").split("\0")) {
+      if (!record) continue;
+      const tab = record.indexOf("	");
+      const [mode, , oid] = record.slice(0, tab).split(" ");
+      entries.set(record.slice(tab + 1), { mode, oid });
+    }
+    for (const { file, path } of files) {
+      const entry = entries.get(path);
+      if (!entry) continue;
+      if (entry.mode !== "100644") {
+        throw new StateBranchError(`${path} on the state branch ${branch} is not a regular file`);
+      }
+      const blob = await runGit(top, ["cat-file", "blob", entry.oid]);
+      await mkdir4(dirname6(file), { recursive: true });
+      const tmp = `${file}.${process.pid}.restore`;
+      await writeFile4(tmp, blob);
+      await rename4(tmp, file);
+      restored.push(path);
+    }
+  }
+  const save = async (message2) => {
+    const scratch = await mkdtemp2(join6(tmpdir2(), "leash-state-"));
+    try {
+      const index = { GIT_INDEX_FILE: join6(scratch, "index") };
+      await git(tip ? ["read-tree", tip] : ["read-tree", "--empty"], index);
+      for (const { file, path } of files) {
+        if (!existsSync4(file)) continue;
+        const blob = await git(["hash-object", "-w", "--", file]);
+        await git(["update-index", "--add", "--cacheinfo", `100644,${blob},${path}`], index);
+      }
+      const tree = await git(["write-tree"], index);
+      if (tip && tree === await git(["rev-parse", `${tip}^{tree}`])) return void 0;
+      const who = options.committer ?? BOT;
+      const commit = (await runGit(top, ["commit-tree", tree, ...tip ? ["-p", tip] : [], "-F", "-"], message2, {
+        GIT_AUTHOR_NAME: who.name,
+        GIT_AUTHOR_EMAIL: who.email,
+        GIT_COMMITTER_NAME: who.name,
+        GIT_COMMITTER_EMAIL: who.email
+      })).toString().trim();
+      await pushBranch(top, { remote, source: commit, branch, env: remoteEnv });
+      return commit;
+    } catch (error2) {
+      if (error2 instanceof PushError && error2.rejected) {
+        throw new StateBranchError(
+          `the state branch ${branch} moved on while this run worked (another leash run pushed to it), so this run's kill ledger and audit entry were not saved there. Run leash sync and kill one at a time: give their jobs the same \`concurrency:\` group (e.g. \`concurrency: leash-state\`), then re-run this job`,
+          { cause: error2 }
+        );
+      }
+      throw new StateBranchError(
+        `cannot save the state to the branch ${branch}: ${error2.message}`,
+        { cause: error2 }
+      );
+    } finally {
+      await rm3(scratch, { recursive: true, force: true });
+    }
+  };
+  return { branch, tip, restored, save };
+}
+async function repositoryTop(dir) {
+  try {
+    return (await runGit(dir, ["rev-parse", "--show-toplevel"])).toString().trim();
+  } catch (error2) {
+    throw new StateBranchError(
+      `${dir} is not in a git repository: check the repository out with actions/checkout to keep state on a branch`,
+      { cause: error2 }
+    );
+  }
+}
+async function repoPath(top, file) {
+  const realTop = await realpath(top);
+  let existing = file;
+  const rest = [];
+  for (; ; ) {
+    try {
+      existing = await realpath(existing);
+      break;
+    } catch {
+      const parent = dirname6(existing);
+      if (parent === existing) break;
+      rest.unshift(existing.slice(parent.length + 1));
+      existing = parent;
+    }
+  }
+  const rel = relative5(realTop, join6(existing, ...rest));
+  if (rel === "" || rel.startsWith("..") || rel.startsWith(sep4)) {
+    throw new StateBranchError(`${file} is not inside the repository ${top}`);
+  }
+  return rel.split(sep4).join("/");
+}
+
+// src/action/state.ts
+var REMOTE = "origin";
+function stateFiles(dir) {
+  const spec = readConfigOnly(dir)?.data.spec;
+  return { ledger: killLedgerPath(dir, spec), audit: auditLogPath(dir, spec) };
+}
+async function remoteAccess(settings) {
+  const { top } = await findRepository(settings.path);
+  setSecret(Buffer.from(`x-access-token:${settings.token}`, "utf8").toString("base64"));
+  return { top, env: gitAuthEnv(await remoteUrl(top, REMOTE), settings.serverUrl, settings.token) };
+}
+async function restoreState(settings, files) {
+  if (!settings.stateBranch) return void 0;
+  const { env } = await remoteAccess(settings);
+  const state = await restoreStateBranch({
+    dir: settings.path,
+    branch: settings.stateBranch,
+    remote: REMOTE,
+    files: [files.ledger, files.audit],
+    remoteEnv: env
+  });
+  info(
+    state.tip ? `state: restored ${state.restored.join(", ") || "nothing"} from ${settings.stateBranch} at ${state.tip}` : `state: the branch ${settings.stateBranch} does not exist yet; it is created when this run saves`
+  );
+  return state;
+}
+async function saveState(state, message2) {
+  if (!state) return void 0;
+  try {
+    const commit = await state.save(message2);
+    info(commit ? `state: saved to ${state.branch} as ${commit}` : `state: nothing changed`);
+    return { branch: state.branch, ...commit ? { commit } : {} };
+  } catch (error2) {
+    const text = error2 instanceof Error ? error2.message : String(error2);
+    error(text);
+    return { branch: state.branch, error: text };
+  }
+}
+function runUrl(settings, repo, runId) {
+  return runId ? `${settings.serverUrl}/${repo.owner}/${repo.repo}/actions/runs/${runId}` : void 0;
+}
+
+// src/action/summary.ts
+var cell = (text) => escapeMarkdown(text);
+var short2 = (sha) => sha.slice(0, 12);
+var plural5 = (n, one, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+function formatSyncSummary(result, context3) {
+  const { outcome } = result;
+  const lines = ["## leash sync", ""];
+  const by = context3.pullRequest ? `pull request ${link(`#${context3.pullRequest.number}`, context3.pullRequest.url)}, approved by ${context3.pullRequest.approvers.length > 0 ? context3.pullRequest.approvers.map(cell).join(", ") : "no one"}` : context3.pullRequestError ? `pull request unknown (${cell(context3.pullRequestError)})` : "pushed directly (no pull request)";
+  lines.push(`${context3.commit ? `Commit \`${short2(context3.commit)}\`, ` : ""}${by}.`, "");
+  lines.push("| target | type | result | changes |", "| --- | --- | --- | --- |");
+  for (const t of outcome.targets) {
+    lines.push(`| ${cell(t.name)} | ${t.type} | ${RESULT[t.status]} | ${changes(t)} |`);
+  }
+  lines.push("");
+  if (outcome.held.length > 0) {
+    lines.push(
+      "**Held back**: left as they are in every target until their files are fixed.",
+      "",
+      ...outcome.held.map((h) => `- ${cell(h.agent)}: ${cell(h.reason)}`),
+      ""
+    );
+  }
+  if (outcome.killed && outcome.killed.length > 0) {
+    lines.push(
+      "**Killed agents kept revoked** in every target until the repository says revoked; after that, only a reviewed change to their status brings them back.",
+      "",
+      "| agent | killed by | at | reason | kill |",
+      "| --- | --- | --- | --- | --- |",
+      ...outcome.killed.map(
+        (k) => `| ${cell(k.agent)} | ${cell(k.by)} | ${k.at} | ${cell(k.reason)} | \`${cell(k.id)}\` |`
+      ),
+      ""
+    );
+  }
+  for (const a of outcome.acknowledged ?? []) {
+    lines.push(
+      `Kill \`${cell(a.id)}\` acknowledged: the repository now says ${cell(a.agent)} is revoked.`,
+      ""
+    );
+  }
+  if (result.ledgerError)
+    lines.push(
+      `> [!WARNING]
+> The kill ledger could not be updated (its kills stay in force): ${cell(result.ledgerError)}`,
+      ""
+    );
+  lines.push(auditLine(context3.auditFile, result.audit.head, result.audit.error));
+  if (context3.state) lines.push(stateLine(context3.state));
+  return lines.join("\n") + "\n";
+}
+var RESULT = {
+  applied: "applied",
+  unchanged: "in sync",
+  partial: "**FAILED** (partly applied)",
+  blocked: "**BLOCKED** by a guardrail",
+  refused: "**REFUSED**",
+  unreachable: "**UNREACHABLE**"
+};
+function changes(t) {
+  const applied = t.results.filter((r) => r.status === "applied").length;
+  const failed = t.results.length - applied;
+  const counts = t.results.length === 0 ? t.status === "unchanged" ? "nothing to do" : "" : `${applied} applied${failed > 0 ? `, ${failed} failed` : ""}`;
+  const why = t.message && t.status !== "applied" && t.status !== "unchanged" ? cell(t.message) : "";
+  return [counts, why].filter(Boolean).join(": ");
+}
+function formatKillSummary(run2, context3) {
+  const { kill } = run2;
+  const revoked = run2.receipts.filter((r) => r.status === "revoked").length;
+  const lines = [
+    `## leash kill ${cell(kill.agent)}`,
+    "",
+    `Killed by ${cell(kill.by)} at ${kill.at} (\`${cell(kill.id)}\`): ${cell(kill.reason)}`,
+    "",
+    `**${revoked} of ${plural5(run2.receipts.length, "target")}** revoked and read back.`,
+    "",
+    ...receiptsTable(run2.receipts),
+    ""
+  ];
+  if (run2.unknown) {
+    lines.push(
+      `> [!WARNING]
+> No target held anything for ${cell(kill.agent)} and the repository has no file for it: check the name.`,
+      ""
+    );
+  }
+  if (revoked < run2.receipts.length) {
+    lines.push(
+      `> [!CAUTION]
+> Not every target confirmed the revocation. Run the kill again once they are reachable: it only changes what is still held.`,
+      ""
+    );
+  }
+  lines.push(
+    `Sticky: every sync keeps ${cell(kill.agent)} revoked in every target until the repository says it is revoked; after that, only a reviewed change to its status brings it back.`,
+    ""
+  );
+  const a = run2.agreement;
+  if (run2.agreementError) {
+    lines.push(
+      `Repository: **not** brought to agree: ${cell(run2.agreementError)}. Set \`spec.status: revoked\` in its file by hand.`
+    );
+  } else if (a?.kind === "branch") {
+    lines.push(
+      context3.pullRequest ? `Repository: pull request ${link(`#${context3.pullRequest.number}`, context3.pullRequest.url)} sets \`status: revoked\` in \`${cell(a.file)}\` (branch \`${cell(a.branch)}\`); it only removes access.` : `Repository: branch \`${cell(a.branch)}\` sets \`status: revoked\` in \`${cell(a.file)}\`, but ${cell(context3.pullRequestError ?? "it was not pushed")}.`
+    );
+    if (context3.labelError) lines.push("", `The label could not be added: ${cell(context3.labelError)}.`);
+  } else if (a?.kind === "already") {
+    lines.push(`Repository: \`${cell(a.file)}\` already says \`status: revoked\`.`);
+  } else if (a?.kind === "skipped") {
+    lines.push(`Repository: **not** brought to agree: ${cell(a.reason)}.`);
+  } else if (a?.kind === "edited") {
+    lines.push(`Repository: \`${cell(a.file)}\` edited in the work tree (not committed).`);
+  }
+  lines.push("");
+  if (run2.ledgerError) lines.push(`> [!WARNING]
+> ${cell(run2.ledgerError)}`, "");
+  lines.push(auditLine(context3.auditFile, run2.auditHead, run2.auditError));
+  if (context3.state) lines.push(stateLine(context3.state));
+  return lines.join("\n") + "\n";
+}
+function formatKillPullRequestBody(run2, options) {
+  const { kill } = run2;
+  const file = run2.agreement?.kind === "branch" ? run2.agreement.file : void 0;
+  const lines = [
+    `<!-- leash:kill ${kill.id} -->`,
+    `**${cell(kill.agent)} was killed** by ${cell(kill.by)} at ${kill.at}: leash pulled all of its access in every target.`,
+    "",
+    `> ${cell(kill.reason)}`,
+    "",
+    `This pull request sets \`status: revoked\`${file ? ` in \`${cell(file)}\`` : ""} so the repository agrees with the kill. **It only removes access**: it grants nothing, and leash judges it a removal-only change.`,
+    "",
+    `Until it is merged, every sync keeps ${cell(kill.agent)} revoked whatever its file says. Once it is merged, the next sync acknowledges the kill, and from then on the repository decides: bringing the agent back is a reviewed change setting its status to active.`,
+    "",
+    "### Receipts",
+    "",
+    ...receiptsTable(run2.receipts),
+    "",
+    `Kill \`${cell(kill.id)}\`${options.runUrl ? ` \xB7 ${link("workflow run", options.runUrl)}` : ""}`
+  ];
+  return lines.join("\n") + "\n";
+}
+function receiptsTable(receipts) {
+  return [
+    "| target | type | result | held before | details |",
+    "| --- | --- | --- | --- | --- |",
+    ...receipts.map((r) => {
+      const before = `${plural5(r.before.identities, "identity", "identities")}, ${plural5(r.before.grants, "grant")}`;
+      const status2 = r.status === "revoked" ? "revoked" : `**${r.status.toUpperCase()}**`;
+      const details = r.status === "revoked" ? r.before.identities + r.before.grants === 0 ? "held nothing here" : "read back clean" : cell(r.message ?? "");
+      return `| ${cell(r.target)} | ${r.type} | ${status2} | ${before} | ${details} (${r.ms} ms) |`;
+    })
+  ];
+}
+function auditLine(file, head, error2) {
+  return error2 ? `Audit: **not recorded**: ${cell(error2)}` : `Audit: entry \`${short2(head ?? "")}\` appended to \`${cell(file)}\`.`;
+}
+function stateLine(state) {
+  if (state.error) return `
+State branch \`${cell(state.branch)}\`: **not saved**: ${cell(state.error)}`;
+  return state.commit ? `
+State branch \`${cell(state.branch)}\`: saved as \`${short2(state.commit)}\`.` : `
+State branch \`${cell(state.branch)}\`: nothing changed.`;
+}
+function link(text, url) {
+  return url && /^https?:\/\//.test(url) ? `[${text}](${url})` : text;
+}
+
+// src/action/kill.ts
+var KILL_LABEL = "leash-kill";
+async function runKillAction(settings) {
+  const agent = settings.agent;
+  const reason = settings.reason;
+  const files = stateFiles(settings.path);
+  let state;
+  let stateNote;
+  try {
+    state = await restoreState(settings, files);
+  } catch (error2) {
+    const text = `${error2 instanceof Error ? error2.message : String(error2)}; the kill goes ahead, but its ledger entry is not kept on the state branch: merge its pull request before the next sync runs on a fresh runner`;
+    error(text);
+    stateNote = { branch: settings.stateBranch, error: text };
+  }
+  let run2;
+  try {
+    run2 = await runKill({
+      dir: settings.path,
+      agent,
+      reason,
+      by: settings.actor,
+      env: process.env,
+      onReceipt: (r) => info(describeReceipt(r))
+    });
+  } catch (error2) {
+    await saveState(state, stateMessage(settings, agent));
+    throw error2;
+  }
+  const opened = await pushAndOpen(settings, run2);
+  stateNote ??= await saveState(state, stateMessage(settings, agent, run2.kill.id));
+  await summary.addRaw(
+    formatKillSummary(run2, {
+      ...opened.pullRequest ? { pullRequest: opened.pullRequest } : {},
+      ...opened.error ? { pullRequestError: opened.error } : {},
+      ...opened.pullRequest?.labelError ? { labelError: opened.pullRequest.labelError } : {},
+      ...stateNote ? { state: stateNote } : {},
+      auditFile: relative6(settings.workspace, run2.auditPath)
+    })
+  ).write();
+  setOutput("kill-id", run2.kill.id);
+  setOutput(
+    "receipts",
+    JSON.stringify(
+      run2.receipts.map((r) => ({
+        target: r.target,
+        type: r.type,
+        status: r.status,
+        ...r.message ? { message: r.message } : {},
+        before: r.before,
+        attempts: r.attempts,
+        ms: r.ms
+      }))
+    )
+  );
+  setOutput("revoked", String(run2.receipts.every((r) => r.status === "revoked")));
+  if (run2.agreement?.kind === "branch") setOutput("branch", run2.agreement.branch);
+  if (opened.pullRequest) setOutput("pull-request", opened.pullRequest.url);
+  const failures = [];
+  const notRevoked = run2.receipts.filter((r) => r.status !== "revoked");
+  if (notRevoked.length > 0) {
+    failures.push(
+      `not revoked in ${notRevoked.map((r) => `${r.target} (${r.status}${r.message ? `: ${r.message}` : ""})`).join("; ")}; run the kill again once they are reachable`
+    );
+  }
+  if (run2.unknown)
+    failures.push(
+      `no target held anything for ${agent} and the repository has no file for it: check the name`
+    );
+  if (run2.agreementError) failures.push(`the repository was not brought to agree: ${run2.agreementError}`);
+  if (opened.error) failures.push(opened.error);
+  if (run2.ledgerError) failures.push(run2.ledgerError);
+  if (run2.auditError)
+    failures.push(`the kill was carried out, but its audit entry could not be written: ${run2.auditError}`);
+  if (stateNote?.error) failures.push(stateNote.error);
+  if (failures.length > 0) setFailed(failures.join("\n"));
+}
+async function pushAndOpen(settings, run2) {
+  if (run2.agreement?.kind !== "branch") return {};
+  const { branch } = run2.agreement;
+  try {
+    const { top, env } = await remoteAccess(settings);
+    await pushBranch(top, { remote: REMOTE, source: `refs/heads/${branch}`, branch, env });
+  } catch (error2) {
+    return { error: `the branch ${branch} could not be pushed: ${error2.message}` };
+  }
+  try {
+    const client = createGitHubClient({
+      token: settings.token,
+      baseUrl: settings.apiUrl,
+      log: (m) => info(m)
+    });
+    const url = runUrl(settings, context2.repo, context2.runId);
+    const pullRequest = await openPullRequest(client, context2.repo, {
+      head: branch,
+      base: baseBranch(),
+      title: `Revoke ${run2.kill.agent}: killed by ${run2.kill.by}`,
+      body: formatKillPullRequestBody(run2, url ? { runUrl: url } : {}),
+      labels: [KILL_LABEL]
+    });
+    if (pullRequest.labelError)
+      warning(`the label ${KILL_LABEL} could not be added: ${pullRequest.labelError}`);
+    info(`opened pull request #${pullRequest.number}: ${pullRequest.url}`);
+    return { pullRequest };
+  } catch (error2) {
+    return {
+      error: `the branch ${branch} was pushed, but its pull request could not be opened: ${error2.message}; open it by hand`
+    };
+  }
+}
+function baseBranch() {
+  if (context2.ref.startsWith("refs/heads/")) return context2.ref.slice("refs/heads/".length);
+  const repository = context2.payload.repository;
+  return repository?.default_branch ?? "main";
+}
+function stateMessage(settings, agent, id) {
+  const url = runUrl(settings, context2.repo, context2.runId);
+  return `leash kill ${agent} by ${settings.actor}${id ? ` (${id})` : ""}${url ? `
+
+${url}` : ""}
+`;
+}
+
 // src/action/settings.ts
+var COMMANDS = ["check", "approvals", "sync", "kill"];
 var SettingsError = class extends Error {
   name = "SettingsError";
 };
 function readSettings(input, env) {
   const workspace = env.GITHUB_WORKSPACE || process.cwd();
   const command = input("command") || "check";
-  if (command !== "check" && command !== "approvals") {
-    throw new SettingsError(`input command: '${command}' is not one of check, approvals`);
+  if (!COMMANDS.includes(command)) {
+    throw new SettingsError(`input command: '${command}' is not one of ${COMMANDS.join(", ")}`);
   }
   const failOn = input("fail-on") || "warning";
   if (failOn !== "error" && failOn !== "warning" && failOn !== "info") {
@@ -29001,6 +30876,10 @@ function readSettings(input, env) {
   const token = input("token");
   if (!token) throw new SettingsError("input token is empty: pass ${{ github.token }}");
   const sarif = input("sarif");
+  const kill = command === "kill" ? readKill(input) : {};
+  const stateBranch = input("state-branch").trim();
+  if (stateBranch && !isBranchName(stateBranch))
+    throw new SettingsError(`input state-branch: '${stateBranch}' is not a branch name`);
   return {
     command,
     path: inside(workspace, input("path") || ".", "path"),
@@ -29010,8 +30889,27 @@ function readSettings(input, env) {
     comment: comment === "true",
     statusContext: input("status-context") || "leash/sign-off",
     workspace,
-    apiUrl: env.GITHUB_API_URL || "https://api.github.com"
+    apiUrl: env.GITHUB_API_URL || "https://api.github.com",
+    serverUrl: env.GITHUB_SERVER_URL || "https://github.com",
+    actor: env.GITHUB_ACTOR?.trim() || "unknown",
+    ...kill,
+    ...stateBranch ? { stateBranch } : {}
   };
+}
+function readKill(input) {
+  const agent = input("agent").trim();
+  if (!agent) throw new SettingsError("input agent is required for command kill: the agent to kill");
+  try {
+    checkAgentName(agent);
+  } catch (error2) {
+    throw new SettingsError(`input agent: ${error2.message}`);
+  }
+  const reason = input("reason").trim();
+  if (!reason)
+    throw new SettingsError("input reason is required for command kill: say why the agent is killed");
+  if (reason.length > MAX_KILL_REASON)
+    throw new SettingsError(`input reason is over ${MAX_KILL_REASON} characters`);
+  return { agent, reason };
 }
 function inside(workspace, relativePath, name) {
   const parts = relativePath.split("/");
@@ -29022,13 +30920,508 @@ function inside(workspace, relativePath, name) {
   return clean ? `${workspace.replace(/\/+$/, "")}/${clean}` : workspace;
 }
 
+// src/action/sync.ts
+import { relative as relative7 } from "node:path";
+
+// src/github/merged-pull-request.ts
+var DECISIVE2 = /* @__PURE__ */ new Set(["APPROVED", "CHANGES_REQUESTED", "DISMISSED"]);
+async function findMergedPullRequest(client, ref) {
+  const pulls = await client.paginate(client.rest.repos.listPullRequestsAssociatedWithCommit, {
+    owner: ref.owner,
+    repo: ref.repo,
+    commit_sha: ref.sha,
+    per_page: 100
+  });
+  const sha = ref.sha.toLowerCase();
+  const merged = pulls.find((p) => p.merged_at && (p.merge_commit_sha ?? "").toLowerCase() === sha);
+  if (!merged) return void 0;
+  const reviews = await client.paginate(client.rest.pulls.listReviews, {
+    owner: ref.owner,
+    repo: ref.repo,
+    pull_number: merged.number,
+    per_page: 100
+  });
+  return { number: merged.number, url: merged.html_url, approvers: approversOf(reviews) };
+}
+function approversOf(reviews) {
+  const ordered = reviews.filter((r) => r.user && r.submitted_at && DECISIVE2.has(r.state)).map((r, index) => ({ r, index, time: Date.parse(r.submitted_at) || 0 })).sort((a, b) => a.time - b.time || a.r.id - b.r.id || a.index - b.index);
+  const latest = /* @__PURE__ */ new Map();
+  for (const { r } of ordered) latest.set(r.user.id, { state: r.state, login: r.user.login });
+  return [...latest.values()].filter((l) => l.state === "APPROVED").map((l) => l.login).sort();
+}
+
+// src/sync/run.ts
+import { stat as stat4 } from "node:fs/promises";
+import { resolve as resolve4 } from "node:path";
+
+// src/compile/provenance.ts
+function locateModelSources(model, files) {
+  const texts = new Map(files.map((f) => [f.path, f.text]));
+  const locators = /* @__PURE__ */ new Map();
+  const lineOf = (file, pointer) => {
+    let locate = locators.get(file);
+    if (!locate) {
+      const text = texts.get(file);
+      if (text === void 0) return void 0;
+      locate = createFastLocator(text) ?? createLocator(text);
+      locators.set(file, locate);
+    }
+    return locate(pointer).start.line;
+  };
+  return {
+    ...model,
+    agents: model.agents.map((agent) => ({
+      ...agent,
+      permissions: agent.permissions.map((p) => ({
+        ...p,
+        sources: p.sources.map((s) => {
+          const line = lineOf(s.file, s.pointer);
+          const templateLine = s.template ? lineOf(s.template.file, s.template.pointer) : void 0;
+          return {
+            ...s,
+            ...line !== void 0 ? { line } : {},
+            ...s.template ? { template: { ...s.template, ...templateLine !== void 0 ? { line: templateLine } : {} } } : {}
+          };
+        })
+      }))
+    }))
+  };
+}
+
+// src/sync/run.ts
+var SyncConfigError = class extends Error {
+  name = "SyncConfigError";
+};
+function preparePolicy(dir, now) {
+  const root = resolve4(dir);
+  const read = readPolicyDir(root);
+  const result = validatePolicyFiles(read, { now });
+  const configErrors = result.diagnostics.filter((d) => d.severity === "error" && d.file === "leash.yaml");
+  if ((result.index.brokenNames.get("Config")?.size ?? 0) > 0) {
+    const first = configErrors[0];
+    const where = first?.range ? `leash.yaml:${first.range.start.line}:${first.range.start.column}: ` : "leash.yaml: ";
+    throw new SyncConfigError(
+      `${where}${first?.message ?? "cannot be read"}; sync needs a valid leash.yaml to know its targets and guardrails`
+    );
+  }
+  const reach = locateModelSources(compileModel(result.index, { now, asIfActive: true }), read.files);
+  const config = result.index.config?.data.spec;
+  let kills;
+  try {
+    kills = killsInForce(readKillLedgerSync(killLedgerPath(root, config)));
+  } catch (error2) {
+    throw new SyncConfigError(`${error2.message}; sync needs it to keep killed agents revoked`);
+  }
+  return {
+    kills,
+    dir: root,
+    index: result.index,
+    diagnostics: result.diagnostics,
+    reach,
+    held: findHeldAgents(result.index, result.diagnostics),
+    targets: declaredTargets(result.index),
+    guardrails: {
+      maxRemovalPercent: config?.guardrails?.maxRemovalPercent ?? DEFAULT_GUARDRAILS.maxRemovalPercent,
+      allowEmptyTarget: config?.guardrails?.allowEmptyTarget ?? DEFAULT_GUARDRAILS.allowEmptyTarget
+    }
+  };
+}
+function repositoryStatus(prepared, agent) {
+  if (prepared.held.names.has(agent)) return "broken";
+  const doc = prepared.index.agents.find((a) => a.name === agent);
+  if (doc) return doc.data.spec.status ?? "active";
+  return prepared.held.unknown ? "broken" : "absent";
+}
+async function acknowledgeKills2(prepared, at, commit) {
+  if (prepared.kills.size === 0) return [];
+  const path = killLedgerPath(prepared.dir, prepared.index.config?.data.spec);
+  return acknowledgeAgreedKills(path, { statusOf: (agent) => repositoryStatus(prepared, agent) }, at, commit);
+}
+function vetoLaterKills(prepared) {
+  const path = killLedgerPath(prepared.dir, prepared.index.config?.data.spec);
+  let seen = "";
+  let later = /* @__PURE__ */ new Map();
+  return async (change) => {
+    if (change.op === "delete" || change.agent === void 0) return void 0;
+    const info2 = await stat4(path).catch(() => void 0);
+    const stamp = info2 ? `${info2.mtimeMs}:${info2.size}:${info2.ino}` : "";
+    if (stamp !== seen) {
+      seen = stamp;
+      const kills = killsInForce(await readKillLedger(path));
+      later = new Map([...kills].filter(([agent]) => !prepared.kills.has(agent)));
+    }
+    const kill = later.get(change.agent);
+    return kill ? `skipped: ${change.agent} was killed (${kill.id}) after this plan was made; every sync keeps it revoked` : void 0;
+  };
+}
+async function planSync(prepared, options) {
+  const names = Object.keys(prepared.targets).filter((n) => !options.only || options.only.includes(n)).sort();
+  for (const name of options.only ?? []) {
+    if (!Object.hasOwn(prepared.targets, name))
+      throw new SyncConfigError(`leash.yaml declares no target ${name}`);
+  }
+  const adapters = /* @__PURE__ */ new Map();
+  const failed = [];
+  for (const name of names) {
+    const type = prepared.targets[name].type;
+    if (adapters.has(type)) continue;
+    try {
+      adapters.set(type, await loadAdapter(type));
+    } catch (error2) {
+      failed.push({ name, type, error: describeError(error2) });
+    }
+  }
+  const planned = Object.fromEntries(names.map((n) => [n, prepared.targets[n]]));
+  const inputs = buildDesiredInputs(prepared.index, {
+    reach: prepared.reach,
+    targets: planned,
+    adapters,
+    held: prepared.held
+  });
+  const killed = prepared.kills;
+  const known = /* @__PURE__ */ new Set([
+    ...prepared.index.agents.map((a) => a.name),
+    ...[...prepared.index.brokenNames.get("Agent") ?? []].filter((n) => n !== ""),
+    ...killed.keys()
+  ]);
+  const held = new Set([...prepared.held.names].filter((n) => !killed.has(n)));
+  const sessions = /* @__PURE__ */ new Map();
+  const plans = [];
+  await Promise.all(
+    names.map(async (name) => {
+      const settings = prepared.targets[name];
+      const adapter = adapters.get(settings.type);
+      if (!adapter) {
+        if (!failed.some((f) => f.name === name)) {
+          failed.push({
+            name,
+            type: settings.type,
+            error: `target type ${settings.type} could not be loaded`
+          });
+        }
+        return;
+      }
+      let connection;
+      try {
+        const desired = adapter.desired(inputs.get(name));
+        const timeoutMs = timeoutOf(settings);
+        connection = await withTimeout(
+          (signal) => adapter.connect({ name, settings, env: options.env, baseDir: prepared.dir, signal }),
+          timeoutMs,
+          options.signal
+        );
+        const open4 = connection;
+        const { value: actual } = await withRetry(
+          () => withTimeout((signal) => open4.read(signal), timeoutMs, options.signal),
+          options.retry ?? DEFAULT_RETRY,
+          options.signal
+        );
+        plans.push(
+          planTarget({
+            name,
+            type: settings.type,
+            objectTypes: adapter.objectTypes,
+            desired: withKills(desired, actual, killed, adapter, name, prepared.reach.asOf),
+            actual,
+            guardrails: prepared.guardrails,
+            overrideGuardrails: options.overrideGuardrails === true,
+            diff: { held, known, protectUnknown: prepared.held.unknown }
+          })
+        );
+        sessions.set(name, { name, settings, adapter, connection });
+      } catch (error2) {
+        failed.push({
+          name,
+          type: settings.type,
+          error: `could not read its state, so nothing in it was changed: ${describeError(error2)}`
+        });
+        await connection?.close().catch(() => void 0);
+      }
+    })
+  );
+  plans.sort((a, b) => cmp4(a.name, b.name));
+  failed.sort((a, b) => cmp4(a.name, b.name));
+  const heldList = [...held].sort().map((agent) => ({ agent, reason: prepared.held.reasons.get(agent) ?? "" }));
+  const killedList = [...killed.values()].sort((a, b) => cmp4(a.agent, b.agent)).map((k) => ({ agent: k.agent, id: k.id, at: k.at, by: k.by, reason: k.reason }));
+  return {
+    plan: {
+      formatVersion: PLAN_FORMAT_VERSION,
+      asOf: prepared.reach.asOf,
+      held: heldList,
+      ...killedList.length > 0 ? { killed: killedList } : {},
+      targets: plans,
+      failed
+    },
+    sessions
+  };
+}
+function withKills(desired, actual, killed, adapter, target, asOf) {
+  if (killed.size === 0) return desired;
+  const out = desired.filter((o) => o.agent === void 0 || !killed.has(o.agent));
+  for (const agent of killed.keys()) out.push(...killedState(adapter, target, agent, actual, asOf));
+  return out;
+}
+async function applySync(plan, sessions, options) {
+  const outcomes = plan.failed.map((f) => ({
+    name: f.name,
+    type: f.type,
+    status: "unreachable",
+    message: f.error,
+    results: []
+  }));
+  await Promise.all(
+    plan.targets.map(async (target) => {
+      const session = sessions.get(target.name);
+      const base = { name: target.name, type: target.type, results: [] };
+      if (!session) {
+        outcomes.push({ ...base, status: "unreachable", message: "no connection to the target" });
+        return;
+      }
+      if (session.settings.type !== target.type) {
+        outcomes.push({
+          ...base,
+          status: "refused",
+          message: `the plan was made for a ${target.type} target, but leash.yaml now declares ${target.name} as ${session.settings.type}`
+        });
+        return;
+      }
+      if (target.blocked) {
+        outcomes.push({ ...base, status: "blocked", message: target.blocked.message });
+        return;
+      }
+      const timeoutMs = timeoutOf(session.settings);
+      if (options.verifyFingerprint) {
+        try {
+          const { value: actual } = await withRetry(
+            () => withTimeout((signal) => session.connection.read(signal), timeoutMs, options.signal),
+            options.retry ?? DEFAULT_RETRY,
+            options.signal
+          );
+          if (fingerprintState(actual) !== target.stateFingerprint) {
+            outcomes.push({
+              ...base,
+              status: "refused",
+              message: `the state of ${target.name} has changed since the plan was made; nothing was applied to it. Make a new plan (leash plan) or run leash sync`
+            });
+            return;
+          }
+        } catch (error2) {
+          outcomes.push({
+            ...base,
+            status: "unreachable",
+            message: `could not read its state: ${describeError(error2)}`
+          });
+          return;
+        }
+      }
+      const results = await applyChanges(session.connection, target, session.adapter.objectTypes, {
+        ...options.signal ? { signal: options.signal } : {},
+        ...options.retry ? { retry: options.retry } : {},
+        ...options.veto ? { veto: options.veto } : {},
+        timeoutMs,
+        onChange: (result, done, total) => options.onChange?.(target.name, result, done, total)
+      });
+      const failed = results.filter((r) => r.status !== "applied").length;
+      outcomes.push({
+        ...base,
+        results,
+        status: results.length === 0 ? "unchanged" : failed > 0 ? "partial" : "applied",
+        ...failed > 0 ? { message: `${failed} of ${results.length} changes did not apply` } : {}
+      });
+    })
+  );
+  outcomes.sort((a, b) => cmp4(a.name, b.name));
+  return { targets: outcomes, held: plan.held, ...plan.killed ? { killed: plan.killed } : {} };
+}
+async function closeSessions(sessions) {
+  await Promise.all([...sessions.values()].map((s) => s.connection.close().catch(() => void 0)));
+}
+function timeoutOf(settings) {
+  return Math.round((settings.timeoutSeconds ?? 30) * 1e3);
+}
+function cmp4(a, b) {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+// src/sync/sync-and-record.ts
+function syncExitCode(outcome) {
+  if (outcome.targets.some(
+    (t) => t.status === "unreachable" || t.status === "refused" || t.status === "partial"
+  )) {
+    return 2;
+  }
+  return outcome.targets.some((t) => t.status === "blocked") || outcome.held.length > 0 ? 1 : 0;
+}
+async function resolveAuditTarget(prepared) {
+  const path = auditLogPath(prepared.dir, prepared.index.config?.data.spec);
+  const commit = await resolveCommit(prepared.dir, "HEAD").catch(() => void 0);
+  return { path, ...commit ? { commit } : {} };
+}
+async function recordSyncRun(target, run2, outcome) {
+  const entry = auditEntryFromSync(
+    {
+      kind: run2.kind,
+      at: run2.at,
+      actor: run2.actor,
+      ...run2.pullRequest ? { pullRequest: run2.pullRequest } : {},
+      ...target.commit ? { commit: target.commit } : {},
+      exitCode: run2.exitCode
+    },
+    outcome
+  );
+  try {
+    const written = await appendAuditEntry(target.path, entry);
+    return { path: target.path, head: written.hash };
+  } catch (error2) {
+    return { path: target.path, error: error2 instanceof Error ? error2.message : String(error2) };
+  }
+}
+async function acknowledgeAfterSync(prepared, outcome, at, commit) {
+  try {
+    const done = await acknowledgeKills2(prepared, at, commit);
+    if (done.length > 0) outcome.acknowledged = done.map((k) => ({ agent: k.agent, id: k.id }));
+    return void 0;
+  } catch (error2) {
+    return error2 instanceof Error ? error2.message : String(error2);
+  }
+}
+async function syncAndRecord(prepared, options) {
+  const { kind, runner, progress, clock = () => /* @__PURE__ */ new Date(), ...planOptions } = options;
+  const target = await resolveAuditTarget(prepared);
+  const { plan, sessions } = await planSync(prepared, planOptions);
+  const onChange = progress?.(plan);
+  let outcome;
+  try {
+    outcome = await applySync(plan, sessions, {
+      verifyFingerprint: false,
+      // A kill pulled while this sync runs is not undone by it.
+      veto: vetoLaterKills(prepared),
+      ...onChange ? { onChange } : {},
+      ...planOptions.signal ? { signal: planOptions.signal } : {},
+      ...planOptions.retry ? { retry: planOptions.retry } : {}
+    });
+  } finally {
+    await closeSessions(sessions);
+  }
+  const ledgerError = await acknowledgeAfterSync(prepared, outcome, clock().toISOString(), target.commit);
+  const exitCode = syncExitCode(outcome);
+  const audit = await recordSyncRun(
+    target,
+    { kind, ...runner, at: clock().toISOString(), exitCode },
+    outcome
+  );
+  return {
+    plan,
+    outcome,
+    exitCode: audit.error ? 2 : exitCode,
+    audit,
+    ...target.commit ? { commit: target.commit } : {},
+    ...ledgerError ? { ledgerError } : {}
+  };
+}
+
+// src/action/sync.ts
+var STATUS = { 0: "ok", 1: "held", 2: "failed" };
+async function runSync(settings) {
+  const files = stateFiles(settings.path);
+  const state = await restoreState(settings, files);
+  const commit = await resolveCommit(settings.path, "HEAD").catch(() => context2.sha || void 0);
+  const found = commit ? await lookUpPullRequest(settings, commit) : {};
+  let result;
+  try {
+    let prepared;
+    try {
+      prepared = preparePolicy(settings.path, /* @__PURE__ */ new Date());
+    } catch (error2) {
+      if (error2 instanceof SyncConfigError) throw new Error(error2.message);
+      throw error2;
+    }
+    result = await syncAndRecord(prepared, {
+      kind: "sync",
+      runner: { actor: settings.actor, ...found.pullRequest ? { pullRequest: found.pullRequest } : {} },
+      env: process.env
+    });
+  } catch (error2) {
+    await saveState(state, stateMessage2(settings, commit));
+    throw error2;
+  }
+  const saved = await saveState(state, stateMessage2(settings, commit));
+  const auditFile = relative7(settings.workspace, result.audit.path);
+  await summary.addRaw(
+    formatSyncSummary(result, {
+      ...result.commit ? { commit: result.commit } : {},
+      ...found.pullRequest ? { pullRequest: found.pullRequest } : {},
+      ...found.error ? { pullRequestError: found.error } : {},
+      ...saved ? { state: saved } : {},
+      auditFile
+    })
+  ).write();
+  setOutput("sync-status", STATUS[result.exitCode] ?? "failed");
+  setOutput(
+    "sync-outcome",
+    JSON.stringify({ formatVersion: 1, asOf: result.plan.asOf, ...result.outcome })
+  );
+  if (result.audit.head) setOutput("audit-head", result.audit.head);
+  if (saved?.commit) setOutput("state-commit", saved.commit);
+  const failures = describeFailures(result);
+  if (result.ledgerError)
+    warning(`the kill ledger could not be updated (the kills stay in force): ${result.ledgerError}`);
+  if (result.audit.error)
+    failures.push(
+      `the sync was carried out as reported, but its audit entry could not be written: ${result.audit.error}`
+    );
+  if (saved?.error) failures.push(saved.error);
+  if (failures.length > 0) setFailed(failures.join("\n"));
+}
+async function lookUpPullRequest(settings, sha) {
+  const client = createGitHubClient({
+    token: settings.token,
+    baseUrl: settings.apiUrl,
+    log: (m) => info(m)
+  });
+  try {
+    const pullRequest = await findMergedPullRequest(client, { ...context2.repo, sha });
+    info(
+      pullRequest ? `${sha} is the merge of pull request #${pullRequest.number}, approved by ${pullRequest.approvers.join(", ") || "no one"}` : `${sha} was pushed directly (no merged pull request produced it)`
+    );
+    return pullRequest ? { pullRequest } : {};
+  } catch (error2) {
+    const text = `could not look up the pull request of ${sha}: ${error2 instanceof Error ? error2.message : String(error2)}`;
+    warning(text);
+    return { error: text };
+  }
+}
+function describeFailures(result) {
+  const out = [];
+  for (const t of result.outcome.targets) {
+    if (t.status === "applied" || t.status === "unchanged") continue;
+    const what = t.status === "partial" ? "a change failed" : t.status === "blocked" ? "blocked by a guardrail" : t.status === "refused" ? "refused" : "unreachable";
+    out.push(`${t.name} (${t.type}): ${what}: ${t.message ?? ""}`);
+  }
+  if (result.outcome.held.length > 0) {
+    out.push(
+      `held back (left as they are in every target until their files are fixed): ${result.outcome.held.map((h) => h.agent).join(", ")}`
+    );
+  }
+  return out;
+}
+function stateMessage2(settings, commit) {
+  const url = runUrl(settings, context2.repo, context2.runId);
+  return `leash sync${commit ? ` ${commit}` : ""} by ${settings.actor}${url ? `
+
+${url}` : ""}
+`;
+}
+
 // src/action/run.ts
 var RANK = { error: 0, warning: 1, info: 2 };
 var COMMENT_AUTHOR = "github-actions[bot]";
 async function run() {
   try {
     const settings = readSettings((name) => getInput(name), process.env);
-    await runOnPullRequest(settings);
+    if (settings.command === "sync") await runSync(settings);
+    else if (settings.command === "kill") await runKillAction(settings);
+    else await runOnPullRequest(settings);
   } catch (error2) {
     setFailed(error2 instanceof Error ? error2.message : String(error2));
   }
@@ -29074,10 +31467,10 @@ async function runOnPullRequest(settings) {
     pushers: facts.pushers,
     membership
   });
-  const runUrl = context2.runId ? `${context2.serverUrl}/${pr.owner}/${pr.repo}/actions/runs/${context2.runId}` : void 0;
+  const runUrl2 = context2.runId ? `${context2.serverUrl}/${pr.owner}/${pr.repo}/actions/runs/${context2.runId}` : void 0;
   const body = BLAST_FORMATTERS.markdown(radius, {
     signoff: formatSignoffMarkdown(requirement, result),
-    ...runUrl ? { detailsUrl: runUrl } : {},
+    ...runUrl2 ? { detailsUrl: runUrl2 } : {},
     toolVersion: leashVersion()
   });
   if (settings.comment) {
@@ -29098,7 +31491,7 @@ async function runOnPullRequest(settings) {
           state: result.met ? "success" : "failure",
           context: settings.statusContext,
           description: result.met ? "Sign-off met" : "Sign-off required: see the leash comment",
-          ...runUrl ? { targetUrl: runUrl } : {}
+          ...runUrl2 ? { targetUrl: runUrl2 } : {}
         }
       )
     );
@@ -29128,7 +31521,7 @@ function validateHead(settings, now) {
   process.stdout.write(VALIDATE_FORMATTERS.github(report, options));
   if (settings.sarif) {
     writeFileSync(settings.sarif, VALIDATE_FORMATTERS.sarif(report, options));
-    setOutput("sarif-file", relative3(settings.workspace, settings.sarif));
+    setOutput("sarif-file", relative8(settings.workspace, settings.sarif));
   }
   return diagnostics.filter((d) => RANK[d.severity] <= RANK[settings.failOn]).length;
 }

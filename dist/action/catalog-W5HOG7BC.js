@@ -3,10 +3,11 @@ const require = __leashRequire(import.meta.url);
 import {
   DOCS_BASE,
   listRuleInfo
-} from "./chunk-C6JOSQVL.js";
-import "./chunk-UOUG4XY6.js";
+} from "./chunk-NM5LMRM6.js";
+import "./chunk-LOJDG36G.js";
+import "./chunk-U3POP4QY.js";
 import "./chunk-YJ3X6INZ.js";
-import "./chunk-HLVYP3Z5.js";
+import "./chunk-XBOSDWZH.js";
 export {
   DOCS_BASE,
   listRuleInfo

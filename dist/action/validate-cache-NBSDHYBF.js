@@ -1,6 +1,6 @@
 import { createRequire as __leashRequire } from 'node:module';
 const require = __leashRequire(import.meta.url);
-import "./chunk-HLVYP3Z5.js";
+import "./chunk-XBOSDWZH.js";
 
 // src/cache/validate-cache.ts
 import { createHash } from "node:crypto";

@@ -1,12 +1,14 @@
 import { createRequire as __leashRequire } from 'node:module';
 const require = __leashRequire(import.meta.url);
 import {
-  RULES,
+  RULES
+} from "./chunk-LOJDG36G.js";
+import {
   buildPolicyIndex,
   parsePointer,
   sortDiagnostics,
   toPointer
-} from "./chunk-UOUG4XY6.js";
+} from "./chunk-U3POP4QY.js";
 import {
   CONFIG_FILE,
   LIMITS
@@ -20,7 +22,7 @@ import {
   __export,
   __require,
   __toESM
-} from "./chunk-HLVYP3Z5.js";
+} from "./chunk-XBOSDWZH.js";
 
 // node_modules/ajv/dist/runtime/ucs2length.js
 var require_ucs2length = __commonJS({
@@ -19530,8 +19532,11 @@ function validatePolicyFiles(read, options) {
 
 export {
   printable,
+  require_dist,
   createLoadCache,
   loadPolicyFiles,
+  createLocator,
+  createFastLocator,
   locateDiagnostics,
   validatePolicyFiles
 };
