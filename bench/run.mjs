@@ -229,3 +229,11 @@ if (process.env.BENCH_SYNC !== '0') {
   const sync = spawnSync(process.execPath, [join(root, 'bench/sync.mjs')], { cwd: root, stdio: 'inherit' });
   if (sync.status !== 0) process.exit(sync.status ?? 2);
 }
+
+// The kill switch benchmark (issue 6): the same servers, 200 agents, victims with 50 grants each
+// killed one per run, with every target healthy and with one hanging (bench/kill.mjs).
+// BENCH_KILL=0 skips it.
+if (process.env.BENCH_KILL !== '0') {
+  const kill = spawnSync(process.execPath, [join(root, 'bench/kill.mjs')], { cwd: root, stdio: 'inherit' });
+  if (kill.status !== 0) process.exit(kill.status ?? 2);
+}

@@ -206,6 +206,74 @@ export function describeTargetConformance(getSetup: () => ConformanceSetup): voi
       expect(sortObjects(await readState(setup))).toEqual(sortObjects(setup.adapter.desired(second)));
     });
 
+    it("reads one agent (readAgent): exactly read()'s objects of that agent, shared containers aside", async () => {
+      const setup = getSetup();
+      const { first, second } = scenario(setup);
+      const containers = new Set(
+        setup.adapter.objectTypes.filter((t) => t.class === 'container').map((t) => t.name),
+      );
+      const classOf = new Map(setup.adapter.objectTypes.map((t) => [t.name, t.class]));
+      const checkForeign = await setup.createForeign();
+      for (const input of [first, second]) {
+        await converge(setup, input);
+        const connection = await setup.connect();
+        try {
+          const readAgent = connection.readAgent?.bind(connection);
+          // The kill switch reads a target without it whole; every target leash ships has it.
+          expect(readAgent, `${setup.adapter.type} has readAgent`).toBeTypeOf('function');
+          const all = await connection.read();
+          const names = new Set([
+            ...first.agents.map((a) => a.name),
+            ...second.agents.map((a) => a.name),
+            ...all.flatMap((o) => (o.agent ? [o.agent] : [])),
+            'zulu',
+          ]);
+          const byAgent = new Map<string, ManagedObject[]>();
+          for (const agent of [...names].sort()) {
+            const own = all.filter((o) => o.agent === agent && !containers.has(o.type));
+            const got = await readAgent!(agent);
+            expect(sortObjects(got), `readAgent(${agent})`).toEqual(sortObjects(own));
+            byAgent.set(agent, got);
+          }
+          // The cases the kill switch meets: an agent with grants, one holding only its identity
+          // (suspended), and a name the target has never seen.
+          const grants = (agent: string) =>
+            byAgent.get(agent)!.filter((o) => classOf.get(o.type) === 'grant');
+          expect(grants('alpha').length).toBeGreaterThan(0);
+          const suspended = input === first ? 'charlie' : 'bravo';
+          expect(byAgent.get(suspended)!.some((o) => classOf.get(o.type) === 'identity')).toBe(true);
+          expect(grants(suspended)).toEqual([]);
+          expect(byAgent.get('zulu')).toEqual([]);
+          expect(byAgent.get(input === first ? 'delta' : 'charlie')).toEqual([]);
+        } finally {
+          await connection.close();
+        }
+      }
+      await checkForeign();
+    });
+
+    it('a connection whose last read was of one agent applies any change of a whole plan', async () => {
+      const setup = getSetup();
+      const { first, second } = scenario(setup);
+      await converge(setup, first);
+      const changes = diffObjects(
+        setup.adapter.desired(second),
+        await readState(setup),
+        setup.adapter.objectTypes,
+      );
+      expect(changes.some((c) => c.agent !== 'alpha')).toBe(true);
+      const connection = await setup.connect();
+      try {
+        expect(connection.readAgent, `${setup.adapter.type} has readAgent`).toBeTypeOf('function');
+        await connection.readAgent!('alpha');
+        const results = await applyChanges(connection, { changes }, setup.adapter.objectTypes);
+        expect(results.filter((r) => r.status !== 'applied')).toEqual([]);
+      } finally {
+        await connection.close();
+      }
+      expect(sortObjects(await readState(setup))).toEqual(sortObjects(setup.adapter.desired(second)));
+    });
+
     it('an empty desired state removes everything leash created and nothing else', async () => {
       const setup = getSetup();
       const { first } = scenario(setup);

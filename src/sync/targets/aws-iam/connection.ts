@@ -7,6 +7,7 @@ import {
   DeleteRoleCommand,
   DeleteRolePolicyCommand,
   GetAccountAuthorizationDetailsCommand,
+  GetRoleCommand,
   GetRolePolicyCommand,
   IAMClient,
   ListRolePoliciesCommand,
@@ -117,6 +118,30 @@ export class AwsIamConnection implements TargetConnection {
       }
     }
     return roles.flatMap((role) => this.toObjects(role));
+  }
+
+  /**
+   * One agent's role (named after it) with leash's inline policies: GetRole, then its policies,
+   * a handful of calls whatever the size of the account. Only the role-scoped privileges of the
+   * listing read are needed.
+   */
+  async readAgent(agent: string, signal?: AbortSignal): Promise<ManagedObject[]> {
+    let role;
+    try {
+      role = (await this.reader.send(new GetRoleCommand({ RoleName: agent }), { abortSignal: signal })).Role;
+    } catch (error) {
+      if (errorCode(error) === 'NoSuchEntity') return [];
+      throw classify(`aws-iam read (GetRole ${agent})`, error, signal);
+    }
+    // IAM matches role names ignoring case: read() names the role as IAM spells it.
+    if (!role || role.RoleName !== agent || role.Path !== this.settings.path || !isLeashRole(role.Tags)) {
+      return [];
+    }
+    return this.toObjects({
+      name: agent,
+      trust: parsePolicyDocument(role.AssumeRolePolicyDocument, `role ${agent} trust policy`),
+      policies: await this.leashPoliciesOf(agent, signal),
+    });
   }
 
   async apply(change: Change, signal?: AbortSignal): Promise<void> {
@@ -296,30 +321,35 @@ export class AwsIamConnection implements TargetConnection {
         (page) => page.Tags ?? [],
       );
       if (!isLeashRole(tags)) return undefined;
-      const names = await this.allPages(
-        `ListRolePolicies ${name}`,
-        signal,
-        (c, Marker, o) =>
-          c.send(new ListRolePoliciesCommand({ RoleName: name, MaxItems: this.pageSize, Marker }), o),
-        (page) => page.PolicyNames ?? [],
-      );
-      const policies: RoleView['policies'] = [];
-      for (const policyName of names.filter(isLeashPolicyName).sort()) {
-        const got = await this.call(`GetRolePolicy ${name} ${policyName}`, signal, (c, o) =>
-          c.send(new GetRolePolicyCommand({ RoleName: name, PolicyName: policyName }), o),
-        );
-        policies.push({
-          name: policyName,
-          document: parsePolicyDocument(got.PolicyDocument, `role ${name} policy ${policyName}`),
-        });
-      }
       return {
         name,
         trust: parsePolicyDocument(role.AssumeRolePolicyDocument, `role ${name} trust policy`),
-        policies,
+        policies: await this.leashPoliciesOf(name, signal),
       };
     });
     return views.filter((v): v is RoleView => v !== undefined);
+  }
+
+  /** The inline policies leash writes on role `name`, each read whole. */
+  private async leashPoliciesOf(name: string, signal?: AbortSignal): Promise<RoleView['policies']> {
+    const names = await this.allPages(
+      `ListRolePolicies ${name}`,
+      signal,
+      (c, Marker, o) =>
+        c.send(new ListRolePoliciesCommand({ RoleName: name, MaxItems: this.pageSize, Marker }), o),
+      (page) => page.PolicyNames ?? [],
+    );
+    const policies: RoleView['policies'] = [];
+    for (const policyName of names.filter(isLeashPolicyName).sort()) {
+      const got = await this.call(`GetRolePolicy ${name} ${policyName}`, signal, (c, o) =>
+        c.send(new GetRolePolicyCommand({ RoleName: name, PolicyName: policyName }), o),
+      );
+      policies.push({
+        name: policyName,
+        document: parsePolicyDocument(got.PolicyDocument, `role ${name} policy ${policyName}`),
+      });
+    }
+    return policies;
   }
 
   private async allPages<Page extends { IsTruncated?: boolean; Marker?: string }, Item>(

@@ -175,11 +175,58 @@ class LdapConnection implements TargetConnection {
     return objects;
   }
 
-  /** One paged one-level search for the marked entries of a container; throws rather than return part. */
+  /**
+   * One agent's entry and memberships, as read() would find them: two searches the directory
+   * answers from its indexes (the entry by uid, the groups by member), whatever the number of
+   * agents. The directory matches `member` by DN, as read() does.
+   */
+  async readAgent(agent: string, signal?: AbortSignal): Promise<ManagedObject[]> {
+    const { agentsDnNormalized, groupsDnNormalized } = this.settings;
+    signal?.throwIfAborted();
+    if (!isAgentName(agent)) return [];
+    const entries = await this.searchContainer(
+      'agentsDn',
+      'inetOrgPerson',
+      ['uid', DISABLED_ATTRIBUTE],
+      [new EqualityFilter({ attribute: 'uid', value: agent })],
+    );
+    const entry = entries.find((e) => childValue(e.dn, 'uid', agentsDnNormalized) === agent);
+    // No entry of leash's: read() would count no membership for it either.
+    if (!entry) return [];
+    const disabled = values(entry, DISABLED_ATTRIBUTE).includes(DISABLED_VALUE);
+    const objects: ManagedObject[] = [
+      { type: 'entry', id: agent, agent, attributes: { enabled: !disabled } },
+    ];
+    signal?.throwIfAborted();
+    const groups = await this.searchContainer(
+      'groupsDn',
+      'groupOfNames',
+      ['1.1'],
+      [new EqualityFilter({ attribute: 'member', value: this.entryDn(agent) })],
+    );
+    for (const group of groups) {
+      const entitlement = childValue(group.dn, 'cn', groupsDnNormalized);
+      if (entitlement === undefined || !isEntitlementName(entitlement)) continue;
+      objects.push({
+        type: 'membership',
+        id: membershipId(entitlement, agent),
+        agent,
+        parent: groupKey(entitlement),
+        attributes: {},
+      });
+    }
+    return objects;
+  }
+
+  /**
+   * One paged one-level search for the marked entries of a container (narrowed by `narrow`);
+   * throws rather than return part.
+   */
   private async searchContainer(
     setting: 'agentsDn' | 'groupsDn',
     objectClass: string,
     attributes: string[],
+    narrow: Filter[] = [],
   ): Promise<Entry[]> {
     const base = this.settings[setting];
     let result;
@@ -188,7 +235,11 @@ class LdapConnection implements TargetConnection {
         // Leash only creates direct children of its containers.
         scope: 'one',
         filter: new AndFilter({
-          filters: [new EqualityFilter({ attribute: 'objectClass', value: objectClass }), markerFilter()],
+          filters: [
+            new EqualityFilter({ attribute: 'objectClass', value: objectClass }),
+            markerFilter(),
+            ...narrow,
+          ],
         }),
         attributes,
         paged: { pageSize: PAGE_SIZE },

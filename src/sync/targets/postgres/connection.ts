@@ -5,7 +5,8 @@
  */
 import pg from 'pg';
 import type { Change, JsonObject, ManagedObject, TargetConnection } from '../../types.js';
-import { readManagedObjects, readPrivileges } from './catalog.js';
+import { readLeashRoles, readManagedObjects, readPrivileges } from './catalog.js';
+import type { PrivilegeAttributes } from './desired.js';
 import { PRIVILEGE_TYPE, ROLE_TYPE } from './desired.js';
 import { PostgresTargetError, describeFailure, errorCode, isConnectionLost } from './errors.js';
 import type { TablePrivilege, TableRef } from './names.js';
@@ -14,6 +15,7 @@ import {
   isLeashRoleName,
   parsePrivilegeId,
   parseRoleId,
+  privilegeId,
   parseRoleMarker,
   roleMarker,
   roleName,
@@ -40,6 +42,40 @@ export class PostgresConnection implements TargetConnection {
       this.#transaction(client, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', () =>
         readManagedObjects(client, this.settings.database, this.settings.rolePrefix),
       ),
+    );
+  }
+
+  /**
+   * One agent's roles (under any prefix) and their privileges, in one snapshot like read(). The
+   * role list is read whole (one small catalog row per agent); only the privilege scan, the costly
+   * part, is narrowed to the agent's roles.
+   */
+  async readAgent(agent: string, signal?: AbortSignal): Promise<ManagedObject[]> {
+    return this.#session(`read agent ${agent}`, signal, (client) =>
+      this.#transaction(client, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', async () => {
+        const roles = (await readLeashRoles(client, this.settings.database, this.settings.rolePrefix)).filter(
+          (r) => r.agent === agent,
+        );
+        const byName = new Map(roles.map((r) => [r.name, r]));
+        const objects: ManagedObject[] = roles.map((r) => ({
+          type: ROLE_TYPE,
+          id: r.id,
+          agent,
+          attributes: { login: r.login },
+        }));
+        for (const held of await readPrivileges(client, [...byName.keys()])) {
+          const role = byName.get(held.role);
+          if (!role) throw new PostgresTargetError(`privileges of ${held.role} came back unasked for`);
+          const attributes: PrivilegeAttributes = { columns: held.columns };
+          objects.push({
+            type: PRIVILEGE_TYPE,
+            id: privilegeId(role.id, held.table, held.privilege),
+            agent,
+            attributes,
+          });
+        }
+        return objects;
+      }),
     );
   }
 

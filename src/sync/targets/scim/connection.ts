@@ -22,6 +22,11 @@ interface ServerIndex {
   users: Map<string, string>;
   /** entitlement -> SCIM group id */
   groups: Map<string, string>;
+  /**
+   * Set when the index came from readAgent: it holds only that agent's user and the groups it
+   * is a member of, so it serves only changes that need no more (see `serves`).
+   */
+  agent?: string;
 }
 
 export class ScimConnection implements TargetConnection {
@@ -78,6 +83,62 @@ export class ScimConnection implements TargetConnection {
     return objects;
   }
 
+  /**
+   * One agent's user and memberships, as read() would find them: its user by externalId, then
+   * the groups listing that user as a member (RFC 7644 filter `members[value eq "<id>"]`),
+   * checked here again for leash's markers and the member. A server that cannot filter on
+   * members gets leash's groups listed instead, still without reading every user.
+   */
+  async readAgent(agent: string, signal?: AbortSignal): Promise<ManagedObject[]> {
+    const index: ServerIndex = { users: new Map(), groups: new Map(), agent };
+    const users = (
+      await this.client.listAll('/Users', `externalId eq ${filterValue(`${AGENT_MARKER}${agent}`)}`, signal)
+    ).filter((user) => marked(user, AGENT_MARKER) === agent);
+    if (users.length > 1) {
+      throw new Error(
+        `SCIM users ${users[0]!.id} and ${users[1]!.id} both carry the leash marker ${AGENT_MARKER}${agent}; remove one of them by hand`,
+      );
+    }
+    const user = users[0];
+    const objects: ManagedObject[] = [];
+    if (user) {
+      index.users.set(agent, user.id);
+      objects.push(
+        userObject(agent, { userName: String(user.userName ?? ''), active: user.active !== false }),
+      );
+      for (const group of await this.groupsOf(user.id, signal)) {
+        const entitlement = marked(group, ENTITLEMENT_MARKER);
+        if (entitlement === undefined) continue;
+        const member = (group.members ?? []).some(
+          (m) => m.value === user.id && (m.type === undefined || m.type === 'User'),
+        );
+        if (!member) continue;
+        const other = index.groups.get(entitlement);
+        if (other !== undefined) {
+          throw new Error(
+            `SCIM groups ${other} and ${group.id} both carry the leash marker ${ENTITLEMENT_MARKER}${entitlement}; remove one of them by hand`,
+          );
+        }
+        index.groups.set(entitlement, group.id);
+        objects.push(membershipObject(entitlement, agent));
+      }
+    }
+    this.index = index;
+    return objects;
+  }
+
+  /** The groups listing `userId` as a member; leash's groups whole when the server cannot filter on members. */
+  private async groupsOf(userId: string, signal?: AbortSignal): Promise<ScimResource[]> {
+    try {
+      return await this.client.listAll('/Groups', `members[value eq ${filterValue(userId)}]`, signal);
+    } catch (error) {
+      // 400 (invalidFilter, or no scimType at all) or 501: the listing below is complete anyway.
+      const unsupported = error instanceof ScimRequestError && (error.status === 400 || error.status === 501);
+      if (!unsupported) throw error;
+      return this.client.listAll('/Groups', `externalId sw "${ENTITLEMENT_MARKER}"`, signal);
+    }
+  }
+
   async apply(change: Change, signal?: AbortSignal): Promise<void> {
     try {
       switch (change.type) {
@@ -103,7 +164,7 @@ export class ScimConnection implements TargetConnection {
 
   private async applyUser(change: Change, signal?: AbortSignal): Promise<void> {
     const agent = change.id;
-    const index = await this.loadIndex(signal);
+    const index = await this.loadIndex(change, signal);
     const id = index.users.get(agent);
     if (change.op === 'delete') {
       if (id === undefined) return;
@@ -142,7 +203,7 @@ export class ScimConnection implements TargetConnection {
 
   private async applyGroup(change: Change, signal?: AbortSignal): Promise<void> {
     const entitlement = change.id;
-    const index = await this.loadIndex(signal);
+    const index = await this.loadIndex(change, signal);
     const id = index.groups.get(entitlement);
     if (change.op === 'delete') {
       if (id === undefined) return;
@@ -194,7 +255,7 @@ export class ScimConnection implements TargetConnection {
 
   private async applyMembership(change: Change, signal?: AbortSignal): Promise<void> {
     const { entitlement, agent } = membershipId(change);
-    const index = await this.loadIndex(signal);
+    const index = await this.loadIndex(change, signal);
     const groupId = index.groups.get(entitlement);
     const userId = index.users.get(agent);
     const path = groupId === undefined ? '' : `/Groups/${encodeURIComponent(groupId)}`;
@@ -230,9 +291,19 @@ export class ScimConnection implements TargetConnection {
     });
   }
 
-  /** The server ids: from the last read, or a fresh read when there was none (or it may be stale). */
-  private async loadIndex(signal?: AbortSignal): Promise<ServerIndex> {
-    if (this.index === undefined) await this.read(signal);
+  /**
+   * The server ids: from the last read, or a fresh read when there was none (or it may be
+   * stale). An index of one agent serves only changes it can answer; for those a fresh read is
+   * of that agent alone, so a kill never reads the whole service provider.
+   */
+  private async loadIndex(change: Change, signal?: AbortSignal): Promise<ServerIndex> {
+    const current = this.index;
+    if (current !== undefined && (current.agent === undefined || serves(current.agent, change))) {
+      return current;
+    }
+    const agent = change.agent;
+    if (agent !== undefined && serves(agent, change)) await this.readAgent(agent, signal);
+    else await this.read(signal);
     if (this.index === undefined) throw new Error('reading the SCIM service provider gave no index');
     return this.index;
   }
@@ -246,6 +317,21 @@ export class ScimConnection implements TargetConnection {
       throw error;
     }
   }
+}
+
+/**
+ * Whether an index of `agent` alone answers `change`: the agent's user (found or known absent),
+ * and removing its memberships (a group it is not listed in holds no membership to remove).
+ * Adding a membership needs the group's id whoever else is in it, so it needs a whole read.
+ */
+function serves(agent: string, change: Change): boolean {
+  if (change.agent !== agent) return false;
+  return change.type === 'user' || (change.type === 'membership' && change.op === 'delete');
+}
+
+/** A string in a SCIM filter: JSON's quoting (RFC 7644 3.4.2.2). */
+function filterValue(text: string): string {
+  return JSON.stringify(text);
 }
 
 /** The leash name in a resource's externalId, when it carries `marker`; else undefined. */

@@ -29865,7 +29865,7 @@ var LOADERS = {
   local: async () => (await import("./local-EWX65555.js")).localAdapter,
   postgres: async () => (await import("./postgres-JNJEFFK5.js")).postgresAdapter,
   ldap: async () => (await import("./ldap-YWZVQM7Y.js")).ldapAdapter,
-  scim: async () => (await import("./scim-SF24PW24.js")).scimAdapter,
+  scim: async () => (await import("./scim-DW2CLUZ5.js")).scimAdapter,
   "aws-iam": async () => (await import("./aws-iam-XTWH3Q2B.js")).awsIamAdapter,
   okta: void 0,
   entra: void 0

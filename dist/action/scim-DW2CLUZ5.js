@@ -303,7 +303,7 @@ var ScimConnection = class {
     try {
       return await this.client.listAll("/Groups", `members[value eq ${filterValue(userId)}]`, signal);
     } catch (error) {
-      const unsupported = error instanceof ScimRequestError && (error.status === 400 && error.scimType === "invalidFilter" || error.status === 501);
+      const unsupported = error instanceof ScimRequestError && (error.status === 400 || error.status === 501);
       if (!unsupported) throw error;
       return this.client.listAll("/Groups", `externalId sw "${ENTITLEMENT_MARKER}"`, signal);
     }
