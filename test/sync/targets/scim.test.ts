@@ -211,6 +211,29 @@ describe('scim target specifics', () => {
     expect(userNamed(server, 'ops-bot')).toMatchObject({ id: created?.id, active: true });
   });
 
+  it("reads one agent's groups by a member filter, and falls back to the whole listing when the server refuses the filter", async () => {
+    const grants = [grant('tickets', ['helpdesk.tickets.read', 'helpdesk.kb.read'])];
+    await converge(
+      setup,
+      input([targetAgent('ops-bot', grants), targetAgent('kb-bot', [grant('kb', ['helpdesk.kb.read'])])]),
+    );
+    const expected = (await readState(setup)).filter((o) => o.agent === 'ops-bot');
+    expect(expected.filter((o) => o.type === 'membership')).toHaveLength(2);
+    for (const refuse of [undefined, 400, 501]) {
+      if (refuse !== undefined) server.failNext(refuse, { method: 'GET', path: '/Groups' });
+      server.requests.length = 0;
+      const connection = await setup.connect();
+      try {
+        expect(await connection.readAgent!('ops-bot')).toEqual(expected);
+      } finally {
+        await connection.close();
+      }
+      const groupReads = server.requests.filter((r) => r.method === 'GET' && r.path.startsWith('/Groups'));
+      // Filtered to the agent when the server takes the filter; one more listing when it does not.
+      expect(groupReads.length).toBe(refuse === undefined ? 1 : 2);
+    }
+  });
+
   it('keeps entitlements as Groups with memberships added and removed one PATCH at a time', async () => {
     const both = [grant('tickets', ['helpdesk.tickets.read', 'helpdesk.kb.read'])];
     await converge(setup, input([targetAgent('alpha', both), targetAgent('bravo', both)]));
