@@ -144,14 +144,14 @@ async function main(): Promise<void> {
   const adapters = new Map<string, TargetAdapter>();
   for (const name of TARGET_ORDER)
     adapters.set(typeOf(prepared, name), await loadAdapter(typeOf(prepared, name)));
-  // What planSync computes without IO for one target: the desired inputs (of every target, as
-  // planSync builds them), the target's desired objects and the diff against its actual state.
+  // What planSync computes without IO for one target (leash sync --target <name>): the desired
+  // inputs of that target, its desired objects and the diff against its actual state.
   const planAlone = (name: string, actual: readonly ManagedObject[]) => {
     const settings = prepared.targets[name]!;
     const adapter = adapters.get(settings.type)!;
     const inputs = buildDesiredInputs(prepared.index, {
       reach: prepared.reach,
-      targets: prepared.targets,
+      targets: { [name]: settings },
       adapters: new Map([[settings.type, adapter]]),
       held: prepared.held,
     });
@@ -162,6 +162,7 @@ async function main(): Promise<void> {
       desired: adapter.desired(inputs.get(name)!),
       actual,
       guardrails: prepared.guardrails,
+      fingerprint: false,
       diff: {
         held: prepared.held.names,
         known: new Set(prepared.index.agents.map((a) => a.name)),
@@ -174,8 +175,14 @@ async function main(): Promise<void> {
   const prepareRuns: number[] = [];
   const wholeRuns: number[] = [];
   const nonZero: string[] = [];
+  // What `leash sync [--target <name>]` does: plan and apply in one run, so no state fingerprint
+  // is made (only a plan saved for a later `leash apply` needs one).
   const noOp = async (only?: string[]) => {
-    const { plan, sessions } = await planSync(prepared, { env: ENV, ...(only ? { only } : {}) });
+    const { plan, sessions } = await planSync(prepared, {
+      env: ENV,
+      fingerprint: false,
+      ...(only ? { only } : {}),
+    });
     try {
       const outcome = await applySync(plan, sessions, { verifyFingerprint: false });
       const changed = totalChanges(plan) + outcome.targets.reduce((n, t) => n + t.results.length, 0);
@@ -205,7 +212,7 @@ async function main(): Promise<void> {
       const t = performance.now();
       const fresh = preparePolicy(repoDir, NOW);
       prepareRuns.push(performance.now() - t);
-      const { plan, sessions } = await planSync(fresh, { env: ENV });
+      const { plan, sessions } = await planSync(fresh, { env: ENV, fingerprint: false });
       try {
         await applySync(plan, sessions, { verifyFingerprint: false });
       } finally {
@@ -277,7 +284,7 @@ async function firstSync(
   name: string,
   byType: Map<string, number[]>,
 ): Promise<{ planMs: number; applyMs: number; changes: number }> {
-  const plan = await timed(() => planSync(prepared, { env: ENV, only: [name] }));
+  const plan = await timed(() => planSync(prepared, { env: ENV, only: [name], fingerprint: false }));
   const { sessions } = plan.value;
   // Changes within a target apply one after another, so the time between two reports is what
   // one change took.
