@@ -5,7 +5,14 @@
  */
 import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { EnforcedPermission, ManagedObject, TargetAdapter, TargetConnection } from '../../types.js';
+import type { Conditions } from '../../../model/generated.js';
+import type {
+  EnforcedPermission,
+  JsonObject,
+  ManagedObject,
+  TargetAdapter,
+  TargetConnection,
+} from '../../types.js';
 import { compileEntities, compilePolicies, permissionPolicyId } from './cedar.js';
 import { resolveStorePath } from './paths.js';
 import type { AgentFile, StoredIdentity, StoredPermission } from './store-format.js';
@@ -15,7 +22,6 @@ import {
   StoreFormatError,
   checkAgentFile,
   isObject,
-  permissionAttributes,
 } from './store-format.js';
 
 const OBJECT_TYPES = [
@@ -49,7 +55,7 @@ export const localAdapter: TargetAdapter = {
           type: 'permission',
           id: `${agent.name}/${permissionPolicyId(p)}`,
           agent: agent.name,
-          attributes: permissionAttributes(toStored(p)),
+          attributes: toStored(p) as unknown as JsonObject,
         });
       }
     }
@@ -66,6 +72,11 @@ export const localAdapter: TargetAdapter = {
   },
 };
 
+/**
+ * A permission as the store keeps it: a fresh object sharing nothing with the model (its
+ * attributes travel in the plan and into the file), built field by field rather than through a
+ * JSON round trip, which cost a re-sync of 1,000 agents tens of milliseconds.
+ */
 function toStored(p: EnforcedPermission): StoredPermission {
   const e = p.effective;
   return {
@@ -78,8 +89,9 @@ function toStored(p: EnforcedPermission): StoredPermission {
     reversible: e.reversible,
     external: e.external,
     financial: e.financial,
-    ...(e.fields ? { fields: e.fields } : {}),
-    ...(e.conditions ? { conditions: e.conditions } : {}),
+    ...(e.fields ? { fields: [...e.fields] } : {}),
+    // Conditions are nested and come from YAML: the round trip copies them and makes them JSON.
+    ...(e.conditions ? { conditions: JSON.parse(JSON.stringify(e.conditions)) as Conditions } : {}),
     ...(e.expires ? { expires: e.expires } : {}),
     sources: e.sources.map(
       (s) =>
@@ -109,7 +121,8 @@ export class LocalStore implements TargetConnection {
           type: 'permission',
           id: `${name}/${permissionPolicyId(p)}`,
           agent: name,
-          attributes: permissionAttributes(p),
+          // Parsed from the file just now and owned by nobody else: used as it is, not copied.
+          attributes: p as unknown as JsonObject,
         });
       }
     }
