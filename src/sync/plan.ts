@@ -77,7 +77,10 @@ export function diffObjects(
         throw new Error(`object ${o.type}/${o.id} has a type the target does not declare`);
     }
   }
+  // Usually nobody is held: then no object needs asking about.
+  const holding = (options.held?.size ?? 0) > 0 || options.protectUnknown === true;
   const keep = (o: ManagedObject) =>
+    holding &&
     o.agent !== undefined &&
     ((options.held?.has(o.agent) ?? false) ||
       (options.protectUnknown === true && !(options.known?.has(o.agent) ?? false)));
