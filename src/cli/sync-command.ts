@@ -61,7 +61,9 @@ export interface ApplyFlags extends AuditFlags {
 /** `leash plan [dir]`: a dry run through the same code path as apply, with no writes. */
 export async function planCommand(dir: string, flags: PlanFlags, io: CliIo): Promise<number> {
   const prepared = prepare(dir, flags.now, io);
-  const { plan, sessions } = await planSync(prepared, planOptions(flags, io));
+  // A plan saved or printed as JSON may be applied later, which checks the state's fingerprint.
+  const fingerprint = flags.out !== undefined || flags.format === 'json';
+  const { plan, sessions } = await planSync(prepared, { ...planOptions(flags, io), fingerprint });
   await closeSessions(sessions);
   if (flags.out) {
     const out = resolve(io.cwd, flags.out);
@@ -75,7 +77,10 @@ export async function planCommand(dir: string, flags: PlanFlags, io: CliIo): Pro
 /** `leash drift [dir]`: what differs between the repository and the targets (changed out of band). */
 export async function driftCommand(dir: string, flags: SyncFlags, io: CliIo): Promise<number> {
   const prepared = prepare(dir, flags.now, io);
-  const { plan, sessions } = await planSync(prepared, planOptions(flags, io));
+  const { plan, sessions } = await planSync(prepared, {
+    ...planOptions(flags, io),
+    fingerprint: flags.format === 'json',
+  });
   await closeSessions(sessions);
   io.stdout(flags.format === 'json' ? JSON.stringify(plan, null, 2) + '\n' : formatPlanText(plan, 'drift'));
   if (plan.failed.length > 0) return EXIT.fatal;

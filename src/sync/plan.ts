@@ -26,8 +26,12 @@ export interface Blocked {
 export interface TargetPlan {
   name: string;
   type: TargetType;
-  /** sha256 of the actual state the plan was made against; apply refuses when it has changed. */
-  stateFingerprint: string;
+  /**
+   * sha256 of the actual state the plan was made against; applying a saved plan refuses a
+   * target whose state has changed. Absent only from a plan made to be applied in the same run
+   * (`leash sync`), which is never saved: a plan file always has it (schemas/plan.schema.json).
+   */
+  stateFingerprint?: string;
   /** Identity updates (disabling) first, then deletes (grants before identities), other updates, creates (identities first). */
   changes: Change[];
   summary: {
@@ -67,36 +71,49 @@ export function diffObjects(
   options: DiffOptions = {},
 ): Change[] {
   const order = new Map(objectTypes.map((t, i) => [t.name, i]));
-  for (const o of [...desired, ...actual]) {
-    if (!order.has(o.type))
-      throw new Error(`object ${o.type}/${o.id} has a type the target does not declare`);
+  for (const side of [desired, actual]) {
+    for (const o of side) {
+      if (!order.has(o.type))
+        throw new Error(`object ${o.type}/${o.id} has a type the target does not declare`);
+    }
   }
+  // Usually nobody is held: then no object needs asking about.
+  const holding = (options.held?.size ?? 0) > 0 || options.protectUnknown === true;
   const keep = (o: ManagedObject) =>
+    holding &&
     o.agent !== undefined &&
     ((options.held?.has(o.agent) ?? false) ||
       (options.protectUnknown === true && !(options.known?.has(o.agent) ?? false)));
-  const wanted = indexObjects(
-    desired.filter((o) => !keep(o)),
-    'desired',
-  );
-  const have = indexObjects(actual, 'actual');
-  const keptParents = new Set(actual.filter(keep).flatMap((o) => (o.parent ? [o.parent] : [])));
+  const wanted: ObjectIndex = new Map();
+  for (const o of desired) if (!keep(o)) indexObject(wanted, o, 'desired');
+  const have: ObjectIndex = new Map();
+  const keptParents = new Set<string>();
+  for (const o of actual) {
+    indexObject(have, o, 'actual');
+    if (o.parent !== undefined && keep(o)) keptParents.add(o.parent);
+  }
 
   const deletes: Change[] = [];
   const updates: Change[] = [];
   const creates: Change[] = [];
-  for (const [key, object] of have) {
-    if (keep(object)) continue;
-    const next = wanted.get(key);
-    if (next === undefined) {
-      if (object.agent === undefined && keptParents.has(objectKey(object))) continue;
-      deletes.push(change('delete', object, object.attributes, undefined));
-    } else if (canonicalJson(next.attributes) !== canonicalJson(object.attributes)) {
-      updates.push(change('update', next, object.attributes, next.attributes));
+  for (const [type, objects] of have) {
+    const wantedOfType = wanted.get(type);
+    for (const object of objects.values()) {
+      if (keep(object)) continue;
+      const next = wantedOfType?.get(object.id);
+      if (next === undefined) {
+        if (object.agent === undefined && keptParents.has(objectKey(object))) continue;
+        deletes.push(change('delete', object, object.attributes, undefined));
+      } else if (!sameJson(next.attributes, object.attributes)) {
+        updates.push(change('update', next, object.attributes, next.attributes));
+      }
     }
   }
-  for (const [key, object] of wanted) {
-    if (!have.has(key)) creates.push(change('create', object, undefined, object.attributes));
+  for (const [type, objects] of wanted) {
+    const haveOfType = have.get(type);
+    for (const object of objects.values()) {
+      if (!haveOfType?.has(object.id)) creates.push(change('create', object, undefined, object.attributes));
+    }
   }
   const byTypeThenId = (direction: 1 | -1) => (a: Change, b: Change) =>
     direction * ((order.get(a.type) ?? 0) - (order.get(b.type) ?? 0)) || compare(a.id, b.id);
@@ -121,6 +138,12 @@ export interface PlanTargetInput {
   guardrails: Guardrails;
   overrideGuardrails?: boolean;
   diff?: DiffOptions;
+  /**
+   * Whether to fingerprint the actual state (true when absent). Only a plan that is saved, to
+   * be applied by a later run, needs it; hashing the whole state is a large share of a no-op
+   * re-sync's planning.
+   */
+  fingerprint?: boolean;
 }
 
 /** Plans one target: the changes, the summary and the guardrails' verdict. */
@@ -128,22 +151,25 @@ export function planTarget(input: PlanTargetInput): TargetPlan {
   const changes = diffObjects(input.desired, input.actual, input.objectTypes, input.diff);
   const classOf = new Map<string, ObjectClass>(input.objectTypes.map((t) => [t.name, t.class]));
   const isGrant = (type: string) => classOf.get(type) === 'grant';
-  const managedGrants = input.actual.filter((o) => isGrant(o.type)).length;
-  const desiredGrants = input.desired.filter((o) => isGrant(o.type)).length;
-  const removedGrants = changes.filter((c) => c.op === 'delete' && isGrant(c.type)).length;
   const summary = {
-    create: changes.filter((c) => c.op === 'create').length,
-    update: changes.filter((c) => c.op === 'update').length,
-    delete: changes.filter((c) => c.op === 'delete').length,
-    managedGrants,
-    removedGrants,
-    desiredGrants,
+    create: 0,
+    update: 0,
+    delete: 0,
+    managedGrants: 0,
+    removedGrants: 0,
+    desiredGrants: 0,
   };
+  for (const c of changes) {
+    summary[c.op]++;
+    if (c.op === 'delete' && isGrant(c.type)) summary.removedGrants++;
+  }
+  for (const o of input.actual) if (isGrant(o.type)) summary.managedGrants++;
+  for (const o of input.desired) if (isGrant(o.type)) summary.desiredGrants++;
   const verdict = judgeGuardrails(input.name, summary, input.guardrails);
   const plan: TargetPlan = {
     name: input.name,
     type: input.type,
-    stateFingerprint: fingerprintState(input.actual),
+    ...(input.fingerprint !== false ? { stateFingerprint: fingerprintState(input.actual) } : {}),
     changes,
     summary,
   };
@@ -198,19 +224,52 @@ export function canonicalJson(value: JsonValue | undefined): string {
   return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(value[k])}`).join(',')}}`;
 }
 
+/**
+ * Whether two values print the same canonical JSON (`canonicalJson(a) === canonicalJson(b)`),
+ * decided without printing either: the diff compares every object's attributes on every run.
+ */
+export function sameJson(a: JsonValue | undefined, b: JsonValue | undefined): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || a === null || typeof b !== 'object' || b === null) {
+    // undefined, null, NaN and ±Infinity all print as null.
+    return printsNull(a) && printsNull(b);
+  }
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameJson(a[i], b[i])) return false;
+    return true;
+  }
+  // A key whose value is undefined is not printed (unlike null): compare the others, and count
+  // them on both sides.
+  let count = 0;
+  for (const key of Object.keys(a)) {
+    const v = a[key];
+    if (v === undefined) continue;
+    const w = Object.prototype.propertyIsEnumerable.call(b, key) ? b[key] : undefined;
+    if (w === undefined || !sameJson(v, w)) return false;
+    count++;
+  }
+  for (const key of Object.keys(b)) if (b[key] !== undefined) count--;
+  return count === 0;
+}
+
+function printsNull(value: JsonValue | undefined): boolean {
+  return value === undefined || value === null || (typeof value === 'number' && !Number.isFinite(value));
+}
+
 /** `type/id`: how a contained object names its container (ManagedObject.parent). */
 export function objectKey(o: { type: string; id: string }): string {
   return `${o.type}/${o.id}`;
 }
 
-function indexObjects(objects: readonly ManagedObject[], side: string): Map<string, ManagedObject> {
-  const map = new Map<string, ManagedObject>();
-  for (const o of objects) {
-    const key = objectKey(o);
-    if (map.has(key)) throw new Error(`${side} state holds ${key} twice`);
-    map.set(key, o);
-  }
-  return map;
+/** Objects by type, then id: no `type/id` string is built for each object of each side. */
+type ObjectIndex = Map<string, Map<string, ManagedObject>>;
+
+function indexObject(index: ObjectIndex, o: ManagedObject, side: string): void {
+  let objects = index.get(o.type);
+  if (objects === undefined) index.set(o.type, (objects = new Map()));
+  if (objects.has(o.id)) throw new Error(`${side} state holds ${objectKey(o)} twice`);
+  objects.set(o.id, o);
 }
 
 function change(

@@ -186,6 +186,11 @@ export interface PlanOptions {
   overrideGuardrails?: boolean;
   retry?: RetryPolicy;
   signal?: AbortSignal;
+  /**
+   * Fingerprint each target's state (true when absent). A plan that is saved or printed as JSON,
+   * to be applied by a later run, needs it; `leash sync` applies its plan at once and skips it.
+   */
+  fingerprint?: boolean;
 }
 
 /**
@@ -270,6 +275,7 @@ export async function planSync(
             actual,
             guardrails: prepared.guardrails,
             overrideGuardrails: options.overrideGuardrails === true,
+            fingerprint: options.fingerprint !== false,
             diff: { held, known, protectUnknown: prepared.held.unknown },
           }),
         );
@@ -381,6 +387,14 @@ export async function applySync(
         return;
       }
       const timeoutMs = timeoutOf(session.settings);
+      if (options.verifyFingerprint && target.stateFingerprint === undefined) {
+        outcomes.push({
+          ...base,
+          status: 'refused',
+          message: `the plan holds no fingerprint of the state of ${target.name}, so it cannot be checked; nothing was applied to it. Make the plan with leash plan --out`,
+        });
+        return;
+      }
       if (options.verifyFingerprint) {
         try {
           const { value: actual } = await withRetry(

@@ -139,7 +139,8 @@ export async function syncAndRecord(
 ): Promise<RecordedSync> {
   const { kind, runner, progress, clock = () => new Date(), ...planOptions } = options;
   const target = await resolveAuditTarget(prepared);
-  const { plan, sessions } = await planSync(prepared, planOptions);
+  // The plan is applied in this run, against the state it was made from: no fingerprint to check.
+  const { plan, sessions } = await planSync(prepared, { ...planOptions, fingerprint: false });
   const onChange = progress?.(plan);
   let outcome: SyncOutcome;
   try {

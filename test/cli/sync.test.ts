@@ -74,6 +74,31 @@ describe('leash sync into the local target', () => {
     expect(again.stdout).toMatch(/REFUSED: the state of local has changed since the plan was made/);
   });
 
+  it('fingerprints every plan it prints as JSON or saves, so either can be applied later', async () => {
+    const dir = copyExample();
+    const planFile = join(dir, 'plan.json');
+    const saved = await runLeash(['plan', dir, '--now', NOW, '--out', planFile]);
+    expect(saved.code).toBe(0);
+    const printed = await runLeash(['plan', dir, '--now', NOW, '--format', 'json']);
+    const fingerprint = JSON.parse(printed.stdout).targets[0].stateFingerprint;
+    expect(fingerprint).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(JSON.parse(readFileSync(planFile, 'utf8')).targets[0].stateFingerprint).toBe(fingerprint);
+    const drift = await runLeash(['drift', dir, '--now', NOW, '--format', 'json']);
+    expect(JSON.parse(drift.stdout).targets[0].stateFingerprint).toBe(fingerprint);
+    const printedFile = join(dir, 'printed.json');
+    writeFileSync(printedFile, printed.stdout);
+    const applied = await runLeash(['apply', printedFile, '--dir', dir]);
+    expect(applied.code).toBe(0);
+    expect(applied.stdout).toMatch(/applied \d+ changes/);
+    // A plan file without a fingerprint is not a plan: nothing could check it against the state.
+    const bare = JSON.parse(printed.stdout);
+    delete bare.targets[0].stateFingerprint;
+    writeFileSync(printedFile, JSON.stringify(bare));
+    const refused = await runLeash(['apply', printedFile, '--dir', dir]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/the plan is not valid:[^]*stateFingerprint/);
+  });
+
   it('reports a broken plan file with its position', async () => {
     const dir = copyExample();
     const planFile = join(dir, 'plan.json');

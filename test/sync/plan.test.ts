@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { applyChanges } from '../../src/sync/apply.js';
-import { diffObjects, fingerprintState, planTarget } from '../../src/sync/plan.js';
+import { canonicalJson, diffObjects, fingerprintState, planTarget, sameJson } from '../../src/sync/plan.js';
 import { parseRetryAfter, withRetry } from '../../src/sync/retry.js';
-import type { Change, ManagedObject, ObjectType, TargetConnection } from '../../src/sync/types.js';
+import type { Change, JsonValue, ManagedObject, ObjectType, TargetConnection } from '../../src/sync/types.js';
 import { RetryableError } from '../../src/sync/types.js';
 
 const TYPES: ObjectType[] = [
@@ -66,6 +66,65 @@ describe('diffObjects', () => {
     );
     expect(() => diffObjects([a, b], [], TYPES)).toThrow(/holds user\/a twice/);
   });
+
+  it('updates an object whose attribute went from null to absent, and not one that only lost an undefined key', () => {
+    const was: ManagedObject = { type: 'user', id: 'a', agent: 'a', attributes: { x: null, y: 1 } };
+    const gone: ManagedObject = { type: 'user', id: 'a', agent: 'a', attributes: { y: 1 } };
+    const undef = { type: 'user', id: 'a', agent: 'a', attributes: { y: 1, x: undefined } };
+    expect(ops(diffObjects([gone], [was], TYPES))).toEqual(['update user/a']);
+    expect(ops(diffObjects([was], [gone], TYPES))).toEqual(['update user/a']);
+    expect(diffObjects([undef as unknown as ManagedObject], [gone], TYPES)).toEqual([]);
+  });
+});
+
+describe('sameJson', () => {
+  // Pairs on both sides of every rule canonicalJson has: key order, keys set to undefined,
+  // undefined and non-finite numbers printing as null, arrays against objects, nesting.
+  const values: (JsonValue | undefined)[] = [
+    undefined,
+    null,
+    Number.NaN,
+    Number.POSITIVE_INFINITY,
+    0,
+    -0,
+    1,
+    '1',
+    '',
+    true,
+    false,
+    'true',
+    [],
+    {},
+    [null],
+    [undefined as unknown as JsonValue],
+    [1, 2],
+    [2, 1],
+    [[1], { a: 1 }],
+    [[1], { a: 2 }],
+    { a: 1, b: [1, { c: null }] },
+    { b: [1, { c: null }], a: 1 },
+    { b: [1, { c: undefined as unknown as JsonValue }], a: 1 },
+    { b: [1, {}], a: 1 },
+    { a: null },
+    { a: undefined as unknown as JsonValue },
+    { a: undefined as unknown as JsonValue, b: 1 },
+    { b: 1 },
+    { b: 1, c: undefined as unknown as JsonValue },
+    { 0: 'x' },
+    ['x'],
+    { length: 0 },
+    { __proto__: 1 } as unknown as JsonValue,
+    JSON.parse('{"__proto__": {}}') as JsonValue,
+    { toString: 'x' },
+  ];
+
+  it('agrees with comparing canonical JSON, for every pair', () => {
+    for (const a of values) {
+      for (const b of values) {
+        expect([a, b, sameJson(a, b)]).toEqual([a, b, canonicalJson(a) === canonicalJson(b)]);
+      }
+    }
+  });
 });
 
 describe('planTarget guardrails', () => {
@@ -105,6 +164,48 @@ describe('planTarget guardrails', () => {
   it('fingerprints the state independently of order', () => {
     expect(plan([], 100, true).stateFingerprint).toBe(fingerprintState([...actual].reverse()));
     expect(fingerprintState(actual)).not.toBe(fingerprintState(actual.slice(1)));
+  });
+
+  it('fingerprints only when asked: a plan applied in its own run carries none', () => {
+    const input = {
+      name: 't',
+      type: 'ldap' as const,
+      objectTypes: TYPES,
+      desired: actual,
+      actual,
+      guardrails: { maxRemovalPercent: 25, allowEmptyTarget: false },
+    };
+    expect(planTarget(input).stateFingerprint).toBe(fingerprintState(actual));
+    expect(planTarget({ ...input, fingerprint: true }).stateFingerprint).toBe(fingerprintState(actual));
+    const unsaved = planTarget({ ...input, fingerprint: false });
+    expect(unsaved).not.toHaveProperty('stateFingerprint');
+    expect(unsaved.changes).toEqual([]);
+    expect(unsaved.summary).toEqual(planTarget(input).summary);
+  });
+
+  it('keeps the fingerprint of plans saved by earlier versions', () => {
+    // Worked out by the first implementation (canonical JSON of each object, sorted, one line
+    // each): a plan saved then must still be applicable now.
+    const state = [
+      {
+        type: 'user',
+        id: 'b',
+        agent: 'b',
+        attributes: { z: [1, 'two', null, { y: true, a: -0 }], a: 'é\u2028"\\', n: 1.5e300 },
+      },
+      { type: 'group', id: 'g', attributes: {} },
+      {
+        type: 'membership',
+        id: 'g/b',
+        agent: 'b',
+        parent: 'group/g',
+        attributes: { since: '2026-01-01', nested: { b: { d: 1, c: 2 }, a: [] } },
+      },
+      { type: 'user', id: 'a', agent: 'a', attributes: { skip: undefined, list: [undefined, 3] } },
+    ] as unknown as ManagedObject[];
+    expect(fingerprintState(state)).toBe(
+      'sha256:e75980b9d2add709dadd7100cd6840036128be7729621418eee1204d0aba1760',
+    );
   });
 });
 

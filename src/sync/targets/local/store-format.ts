@@ -6,7 +6,6 @@
  */
 import type { Conditions } from '../../../model/generated.js';
 import type { Mode, Risk } from '../../../model/modes.js';
-import type { JsonObject } from '../../types.js';
 
 export const STORE_FORMAT_VERSION = 1;
 export const STORE_KIND = 'leash-local-store';
@@ -91,9 +90,4 @@ export function checkAgentFile(value: unknown, file: string, expectedAgent: stri
 
 export function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** The attributes of a stored permission as a JSON object (for ManagedObject). */
-export function permissionAttributes(p: StoredPermission): JsonObject {
-  return JSON.parse(JSON.stringify(p)) as JsonObject;
 }

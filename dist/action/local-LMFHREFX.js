@@ -177,9 +177,6 @@ function checkAgentFile(value, file, expectedAgent) {
 function isObject(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
-function permissionAttributes(p) {
-  return JSON.parse(JSON.stringify(p));
-}
 
 // src/sync/targets/local/index.ts
 var OBJECT_TYPES = [
@@ -210,7 +207,7 @@ var localAdapter = {
           type: "permission",
           id: `${agent.name}/${permissionPolicyId(p)}`,
           agent: agent.name,
-          attributes: permissionAttributes(toStored(p))
+          attributes: toStored(p)
         });
       }
     }
@@ -243,8 +240,9 @@ function toStored(p) {
     reversible: e.reversible,
     external: e.external,
     financial: e.financial,
-    ...e.fields ? { fields: e.fields } : {},
-    ...e.conditions ? { conditions: e.conditions } : {},
+    ...e.fields ? { fields: [...e.fields] } : {},
+    // Conditions are nested and come from YAML: the round trip copies them and makes them JSON.
+    ...e.conditions ? { conditions: JSON.parse(JSON.stringify(e.conditions)) } : {},
     ...e.expires ? { expires: e.expires } : {},
     sources: e.sources.map(
       (s) => `${s.file}${s.line !== void 0 ? `:${s.line}` : `#${s.pointer}`}` + (s.template ? ` (via template ${s.template.name})` : "")
@@ -256,6 +254,8 @@ var LocalStore = class {
     this.dir = dir;
   }
   dir;
+  /** Whether this connection has found (or made) store.json: a run is the store's one writer. */
+  #storeChecked = false;
   agentsDir() {
     return join(this.dir, "agents");
   }
@@ -351,12 +351,15 @@ var LocalStore = class {
     return "ok";
   }
   async ensureStore() {
-    if (await this.readMarker() === "ok") return;
-    await mkdir(this.agentsDir(), { recursive: true });
-    await atomicWrite(
-      join(this.dir, "store.json"),
-      JSON.stringify({ kind: STORE_KIND, formatVersion: STORE_FORMAT_VERSION }, null, 2) + "\n"
-    );
+    if (this.#storeChecked) return;
+    if (await this.readMarker() !== "ok") {
+      await mkdir(this.agentsDir(), { recursive: true });
+      await atomicWrite(
+        join(this.dir, "store.json"),
+        JSON.stringify({ kind: STORE_KIND, formatVersion: STORE_FORMAT_VERSION }, null, 2) + "\n"
+      );
+    }
+    this.#storeChecked = true;
   }
   async writeAgent(file) {
     const path = join(this.agentsDir(), `${file.agent}.json`);
@@ -387,7 +390,8 @@ function fileObjects(file) {
       type: "permission",
       id: `${name}/${permissionPolicyId(p)}`,
       agent: name,
-      attributes: permissionAttributes(p)
+      // Parsed from the file just now and owned by nobody else: used as it is, not copied.
+      attributes: p
     });
   }
   return out;

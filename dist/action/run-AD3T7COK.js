@@ -8,7 +8,7 @@ import {
   fingerprintState,
   objectKey,
   planTarget
-} from "./chunk-A2CFXMHU.js";
+} from "./chunk-RF7LFZRR.js";
 import {
   DEFAULT_RETRY,
   withRetry
@@ -29862,11 +29862,11 @@ import { performance as performance2 } from "node:perf_hooks";
 
 // src/sync/registry.ts
 var LOADERS = {
-  local: async () => (await import("./local-EWX65555.js")).localAdapter,
-  postgres: async () => (await import("./postgres-JNJEFFK5.js")).postgresAdapter,
+  local: async () => (await import("./local-LMFHREFX.js")).localAdapter,
+  postgres: async () => (await import("./postgres-GDSEWHH6.js")).postgresAdapter,
   ldap: async () => (await import("./ldap-YWZVQM7Y.js")).ldapAdapter,
   scim: async () => (await import("./scim-DW2CLUZ5.js")).scimAdapter,
-  "aws-iam": async () => (await import("./aws-iam-XTWH3Q2B.js")).awsIamAdapter,
+  "aws-iam": async () => (await import("./aws-iam-2N5GDLK6.js")).awsIamAdapter,
   okta: void 0,
   entra: void 0
 };
@@ -31125,6 +31125,7 @@ async function planSync(prepared, options) {
             actual,
             guardrails: prepared.guardrails,
             overrideGuardrails: options.overrideGuardrails === true,
+            fingerprint: options.fingerprint !== false,
             diff: { held, known, protectUnknown: prepared.held.unknown }
           })
         );
@@ -31190,6 +31191,14 @@ async function applySync(plan, sessions, options) {
         return;
       }
       const timeoutMs = timeoutOf(session.settings);
+      if (options.verifyFingerprint && target.stateFingerprint === void 0) {
+        outcomes.push({
+          ...base,
+          status: "refused",
+          message: `the plan holds no fingerprint of the state of ${target.name}, so it cannot be checked; nothing was applied to it. Make the plan with leash plan --out`
+        });
+        return;
+      }
       if (options.verifyFingerprint) {
         try {
           const { value: actual } = await withRetry(
@@ -31288,7 +31297,7 @@ async function acknowledgeAfterSync(prepared, outcome, at, commit) {
 async function syncAndRecord(prepared, options) {
   const { kind, runner, progress, clock = () => /* @__PURE__ */ new Date(), ...planOptions } = options;
   const target = await resolveAuditTarget(prepared);
-  const { plan, sessions } = await planSync(prepared, planOptions);
+  const { plan, sessions } = await planSync(prepared, { ...planOptions, fingerprint: false });
   const onChange = progress?.(plan);
   let outcome;
   try {

@@ -91,7 +91,7 @@ import {
 } from "./chunk-VQCTXWRI.js";
 import {
   canonicalJson
-} from "./chunk-A2CFXMHU.js";
+} from "./chunk-RF7LFZRR.js";
 import {
   parseRetryAfter
 } from "./chunk-T7M45HPW.js";

@@ -5493,16 +5493,27 @@ function mapPermission(target, p) {
 }
 function desiredObjects(input) {
   const out = [];
+  const mapped = /* @__PURE__ */ new Map();
+  const map = (p) => {
+    const key = JSON.stringify([p.object, p.permissions, p.columns ?? null]);
+    let result = mapped.get(key);
+    if (result === void 0) {
+      const mapping = mapPermission(input.target, p);
+      const idSuffixes = mapping.privileges.map((privilege) => privilegeId("", mapping.table, privilege));
+      mapped.set(key, result = { ...mapping, idSuffixes });
+    }
+    return result;
+  };
   for (const agent of input.agents) {
-    for (const p of agent.reach) mapPermission(input.target, p);
+    for (const p of agent.reach) map(p);
     const id = roleId(agent.name);
     out.push({ type: ROLE_TYPE, id, agent: agent.name, attributes: { login: agent.status === "active" } });
     const grants = /* @__PURE__ */ new Map();
     for (const p of agent.permissions) {
       if (!p.performs || p.permissions.length === 0) continue;
-      const { table, privileges, columns } = mapPermission(input.target, p);
-      for (const privilege of privileges) {
-        const key = privilegeId(id, table, privilege);
+      const { privileges, columns, idSuffixes } = map(p);
+      for (const [i, privilege] of privileges.entries()) {
+        const key = id + idSuffixes[i];
         const perColumn = columns !== void 0 && COLUMN_PRIVILEGES.has(privilege);
         const grant = grants.get(key);
         if (!perColumn) grants.set(key, { columns: null });

@@ -7,32 +7,43 @@ var PLAN_FORMAT_VERSION = 1;
 var DEFAULT_GUARDRAILS = { maxRemovalPercent: 25, allowEmptyTarget: false };
 function diffObjects(desired, actual, objectTypes, options = {}) {
   const order = new Map(objectTypes.map((t, i) => [t.name, i]));
-  for (const o of [...desired, ...actual]) {
-    if (!order.has(o.type))
-      throw new Error(`object ${o.type}/${o.id} has a type the target does not declare`);
+  for (const side of [desired, actual]) {
+    for (const o of side) {
+      if (!order.has(o.type))
+        throw new Error(`object ${o.type}/${o.id} has a type the target does not declare`);
+    }
   }
-  const keep = (o) => o.agent !== void 0 && ((options.held?.has(o.agent) ?? false) || options.protectUnknown === true && !(options.known?.has(o.agent) ?? false));
-  const wanted = indexObjects(
-    desired.filter((o) => !keep(o)),
-    "desired"
-  );
-  const have = indexObjects(actual, "actual");
-  const keptParents = new Set(actual.filter(keep).flatMap((o) => o.parent ? [o.parent] : []));
+  const holding = (options.held?.size ?? 0) > 0 || options.protectUnknown === true;
+  const keep = (o) => holding && o.agent !== void 0 && ((options.held?.has(o.agent) ?? false) || options.protectUnknown === true && !(options.known?.has(o.agent) ?? false));
+  const wanted = /* @__PURE__ */ new Map();
+  for (const o of desired) if (!keep(o)) indexObject(wanted, o, "desired");
+  const have = /* @__PURE__ */ new Map();
+  const keptParents = /* @__PURE__ */ new Set();
+  for (const o of actual) {
+    indexObject(have, o, "actual");
+    if (o.parent !== void 0 && keep(o)) keptParents.add(o.parent);
+  }
   const deletes = [];
   const updates = [];
   const creates = [];
-  for (const [key, object] of have) {
-    if (keep(object)) continue;
-    const next = wanted.get(key);
-    if (next === void 0) {
-      if (object.agent === void 0 && keptParents.has(objectKey(object))) continue;
-      deletes.push(change("delete", object, object.attributes, void 0));
-    } else if (canonicalJson(next.attributes) !== canonicalJson(object.attributes)) {
-      updates.push(change("update", next, object.attributes, next.attributes));
+  for (const [type, objects] of have) {
+    const wantedOfType = wanted.get(type);
+    for (const object of objects.values()) {
+      if (keep(object)) continue;
+      const next = wantedOfType?.get(object.id);
+      if (next === void 0) {
+        if (object.agent === void 0 && keptParents.has(objectKey(object))) continue;
+        deletes.push(change("delete", object, object.attributes, void 0));
+      } else if (!sameJson(next.attributes, object.attributes)) {
+        updates.push(change("update", next, object.attributes, next.attributes));
+      }
     }
   }
-  for (const [key, object] of wanted) {
-    if (!have.has(key)) creates.push(change("create", object, void 0, object.attributes));
+  for (const [type, objects] of wanted) {
+    const haveOfType = have.get(type);
+    for (const object of objects.values()) {
+      if (!haveOfType?.has(object.id)) creates.push(change("create", object, void 0, object.attributes));
+    }
   }
   const byTypeThenId = (direction) => (a, b) => direction * ((order.get(a.type) ?? 0) - (order.get(b.type) ?? 0)) || compare(a.id, b.id);
   const identity = new Set(objectTypes.filter((t) => t.class === "identity").map((t) => t.name));
@@ -48,22 +59,25 @@ function planTarget(input) {
   const changes = diffObjects(input.desired, input.actual, input.objectTypes, input.diff);
   const classOf = new Map(input.objectTypes.map((t) => [t.name, t.class]));
   const isGrant = (type) => classOf.get(type) === "grant";
-  const managedGrants = input.actual.filter((o) => isGrant(o.type)).length;
-  const desiredGrants = input.desired.filter((o) => isGrant(o.type)).length;
-  const removedGrants = changes.filter((c) => c.op === "delete" && isGrant(c.type)).length;
   const summary = {
-    create: changes.filter((c) => c.op === "create").length,
-    update: changes.filter((c) => c.op === "update").length,
-    delete: changes.filter((c) => c.op === "delete").length,
-    managedGrants,
-    removedGrants,
-    desiredGrants
+    create: 0,
+    update: 0,
+    delete: 0,
+    managedGrants: 0,
+    removedGrants: 0,
+    desiredGrants: 0
   };
+  for (const c of changes) {
+    summary[c.op]++;
+    if (c.op === "delete" && isGrant(c.type)) summary.removedGrants++;
+  }
+  for (const o of input.actual) if (isGrant(o.type)) summary.managedGrants++;
+  for (const o of input.desired) if (isGrant(o.type)) summary.desiredGrants++;
   const verdict = judgeGuardrails(input.name, summary, input.guardrails);
   const plan = {
     name: input.name,
     type: input.type,
-    stateFingerprint: fingerprintState(input.actual),
+    ...input.fingerprint !== false ? { stateFingerprint: fingerprintState(input.actual) } : {},
     changes,
     summary
   };
@@ -105,17 +119,38 @@ function canonicalJson(value) {
   const keys = Object.keys(value).filter((k) => value[k] !== void 0).sort();
   return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(value[k])}`).join(",")}}`;
 }
+function sameJson(a, b) {
+  if (a === b) return true;
+  if (typeof a !== "object" || a === null || typeof b !== "object" || b === null) {
+    return printsNull(a) && printsNull(b);
+  }
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameJson(a[i], b[i])) return false;
+    return true;
+  }
+  let count = 0;
+  for (const key of Object.keys(a)) {
+    const v = a[key];
+    if (v === void 0) continue;
+    const w = Object.prototype.propertyIsEnumerable.call(b, key) ? b[key] : void 0;
+    if (w === void 0 || !sameJson(v, w)) return false;
+    count++;
+  }
+  for (const key of Object.keys(b)) if (b[key] !== void 0) count--;
+  return count === 0;
+}
+function printsNull(value) {
+  return value === void 0 || value === null || typeof value === "number" && !Number.isFinite(value);
+}
 function objectKey(o) {
   return `${o.type}/${o.id}`;
 }
-function indexObjects(objects, side) {
-  const map = /* @__PURE__ */ new Map();
-  for (const o of objects) {
-    const key = objectKey(o);
-    if (map.has(key)) throw new Error(`${side} state holds ${key} twice`);
-    map.set(key, o);
-  }
-  return map;
+function indexObject(index, o, side) {
+  let objects = index.get(o.type);
+  if (objects === void 0) index.set(o.type, objects = /* @__PURE__ */ new Map());
+  if (objects.has(o.id)) throw new Error(`${side} state holds ${objectKey(o)} twice`);
+  objects.set(o.id, o);
 }
 function change(op, object, before, after) {
   return {
