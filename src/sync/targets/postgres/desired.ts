@@ -80,17 +80,32 @@ export function mapPermission(
  */
 export function desiredObjects(input: DesiredInput): ManagedObject[] {
   const out: ManagedObject[] = [];
+  // A repository maps a few dozen tables for thousands of grants: each mapping is parsed,
+  // checked and named once. Its result does not depend on the system, resource or action (they
+  // only name the mapping in an error, and a mapping that fails throws before it is remembered).
+  const mapped = new Map<string, ReturnType<typeof mapPermission> & { idSuffixes: string[] }>();
+  const map = (p: EnforcedPermission) => {
+    const key = JSON.stringify([p.object, p.permissions, p.columns ?? null]);
+    let result = mapped.get(key);
+    if (result === undefined) {
+      const mapping = mapPermission(input.target, p);
+      // privilegeId is `<role id>|<schema.table>|<PRIVILEGE>`: all but the role id, once.
+      const idSuffixes = mapping.privileges.map((privilege) => privilegeId('', mapping.table, privilege));
+      mapped.set(key, (result = { ...mapping, idSuffixes }));
+    }
+    return result;
+  };
   for (const agent of input.agents) {
-    for (const p of agent.reach) mapPermission(input.target, p);
+    for (const p of agent.reach) map(p);
     const id = roleId(agent.name);
     out.push({ type: ROLE_TYPE, id, agent: agent.name, attributes: { login: agent.status === 'active' } });
     // Per table and privilege: the union of the columns; null (the whole table) wins.
     const grants = new Map<string, { columns: Set<string> | null }>();
     for (const p of agent.permissions) {
       if (!p.performs || p.permissions.length === 0) continue;
-      const { table, privileges, columns } = mapPermission(input.target, p);
-      for (const privilege of privileges) {
-        const key = privilegeId(id, table, privilege);
+      const { privileges, columns, idSuffixes } = map(p);
+      for (const [i, privilege] of privileges.entries()) {
+        const key = id + idSuffixes[i]!;
         const perColumn = columns !== undefined && COLUMN_PRIVILEGES.has(privilege);
         const grant = grants.get(key);
         if (!perColumn) grants.set(key, { columns: null });
