@@ -1,25 +1,25 @@
 import { readdirSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { buildPolicyIndex } from '../compile/policy-index.js';
-import { sortDiagnostics } from '../model/diagnostic.js';
 import type { Config } from '../model/generated.js';
-import { canonicalJson } from '../lint/grant-text.js';
 import type { ReadResult } from '../source/files.js';
 import { isPolicyFileName, readPolicyDir, readPolicyFilesAt } from '../source/files.js';
+import type { ChangedPath, OpenedRepository, PendingRead, TreeEntry } from '../source/git.js';
 import {
+  BlobReader,
   changedPolicyPaths,
+  checkPrefix,
+  checkRevision,
   countPolicyFiles,
   findRepository,
+  finishReads,
   grepPolicyFiles,
+  guessRepository,
+  listPolicyPaths,
+  listPolicyRevision,
+  openRepository,
   readPolicyPaths,
-  readPolicyRevision,
-  resolveCommit,
+  readTreeEntries,
 } from '../source/git.js';
-import type { LoadCache } from '../source/load.js';
-import { createLoadCache, loadPolicyFiles } from '../source/load.js';
-import { locateDiagnostics } from '../source/positions.js';
-import { diffSides } from './diff.js';
-import type { DiffSide } from './diff.js';
 import type { BlastRadius } from './types.js';
 
 export interface DiffRevisionsOptions {
@@ -40,188 +40,162 @@ const MAX_TARGETED_AGENTS = 2000;
 
 /**
  * The blast radius of base..head (head: a revision, or the work tree). Reads only what the
- * change can reach: `git diff` names the changed files; leash.yaml, templates, tiers and systems
- * are read whole on both sides; the agents a changed template, tier, system or environment may
- * reach are found with `git grep -F` on their names and read with the changed agent files.
- * Everything comes from git objects in a few batched processes, and the work tree is never
- * touched for a revision. `full: true` reads both revisions whole; a test holds the two equal.
+ * change can reach: `git diff-tree` names the changed files with their blob ids; leash.yaml,
+ * templates, tiers and systems are read whole on both sides; the agents a changed template,
+ * tier, system or environment may reach are found with `git grep -F` on their names in one
+ * revision (a file the same on both sides mentions the same names on both) and read with the
+ * changed agent files. Everything comes from git objects, the listings streamed into one
+ * `git cat-file --batch` that reads a blob the same on both sides once, and the work tree is
+ * never touched for a revision. The YAML parsers and validators load while git works. `full:
+ * true` reads both revisions whole; a test holds the two equal.
  */
 export async function diffRevisions(options: DiffRevisionsOptions): Promise<BlastRadius> {
+  checkRevision(options.base);
+  if (options.head !== undefined) checkRevision(options.head);
   const dir = resolve(options.dir);
-  const repo = await findRepository(dir);
-  const prefix = relative(repo.top, dir).split('\\').join('/');
-  const cache = createLoadCache();
-  const headLabel = options.head ?? 'work tree';
-  const commits = Promise.all([
-    resolveCommit(repo.top, options.base),
-    options.head === undefined ? Promise.resolve(undefined) : resolveCommit(repo.top, options.head),
-  ]);
+  const opened = openRepository(
+    dir,
+    options.head === undefined ? [options.base] : [options.base, options.head],
+  );
+  // Where the repository is, guessed from the file system, lets every read start now instead
+  // of after `git rev-parse`; the guess is checked against git's answer before it counts.
+  const guess = guessRepository(dir);
+  if (!guess) return diffIn(await opened, opened, dir, options);
+  const attempt = diffIn({ top: guess.top, prefix: checkPrefix(guess.prefix) }, opened, dir, options);
+  const [repo, radius] = await Promise.allSettled([opened, attempt]);
+  if (repo.status === 'rejected') throw repo.reason;
+  if (resolve(repo.value.top) !== resolve(guess.top) || repo.value.prefix !== guess.prefix) {
+    return diffIn(repo.value, opened, dir, options);
+  }
+  if (radius.status === 'rejected') throw radius.reason;
+  return radius.value;
+}
+
+async function diffIn(
+  repo: { top: string; prefix: string },
+  opened: Promise<OpenedRepository>,
+  dir: string,
+  options: DiffRevisionsOptions,
+): Promise<BlastRadius> {
+  const { top, prefix } = repo;
+  const { base, head } = options;
+  const headLabel = head ?? 'work tree';
+  const commits = async () => {
+    const c = (await opened).commits;
+    return { base: c[0]!, head: head === undefined ? undefined : c[1]! };
+  };
+  const blobs = new BlobReader(top);
+  blobs.start();
   if (options.full) {
-    const [[baseCommit, headCommit], baseRead, headRead] = await Promise.all([
-      commits,
-      readPolicyRevision(repo.top, options.base, { prefix }),
-      options.head === undefined
-        ? readPolicyDir(dir)
-        : readPolicyRevision(repo.top, options.head, { prefix }),
-    ]);
-    return diffSides(
-      loadSide(baseRead, options.base, baseCommit, cache),
-      loadSide(headRead, headLabel, headCommit, cache),
-      { now: options.now },
+    const reads = [listPolicyRevision(top, blobs, base, { prefix })];
+    if (head !== undefined) reads.push(listPolicyRevision(top, blobs, head, { prefix }));
+    const sides = import('./sides.js');
+    sides.catch(() => undefined);
+    const onDisk = head === undefined ? readPolicyDir(dir) : undefined;
+    const [baseRead, headRead] = await finishReads(blobs, reads);
+    const [{ diffWholeReads }, c] = await Promise.all([sides, commits()]);
+    return diffWholeReads(
+      { read: baseRead!, revision: base, commit: c.base },
+      { read: onDisk ?? headRead!, revision: headLabel, ...(c.head ? { commit: c.head } : {}) },
+      options.now,
     );
   }
-  // Independent reads at once: git processes are most of the cost of a small diff.
-  const [[baseCommit, headCommit], changed, baseShared, headShared] = await Promise.all([
-    commits,
-    changedPolicyPaths(repo.top, options.base, options.head, { prefix }),
-    readPolicyRevision(repo.top, options.base, { prefix, folders: SHARED_FOLDERS }),
-    options.head === undefined
-      ? readPolicyDir(dir, { folders: SHARED_FOLDERS })
-      : readPolicyRevision(repo.top, options.head, { prefix, folders: SHARED_FOLDERS }),
-  ]);
-  const agentPaths = new Set(changed.map((c) => c.path).filter((p) => p.startsWith('agents/')));
-  const strings = reachNames(baseShared, headShared, cache);
-  if (strings.length > 0) {
-    const [inBase, inHead] = await Promise.all([
-      grepPolicyFiles(repo.top, options.base, 'agents', strings, { prefix }),
-      grepPolicyFiles(repo.top, options.head, 'agents', strings, { prefix }),
-    ]);
-    for (const p of [...inBase, ...inHead]) if (isPolicyFileName(p)) agentPaths.add(p);
+  // Everything that does not depend on another read starts at once: git processes are most of
+  // the cost of a small diff, and they run while the parsers load.
+  const changedRead = changedPolicyPaths(top, base, head, { prefix });
+  const sharedReads = [listPolicyRevision(top, blobs, base, { prefix, folders: SHARED_FOLDERS })];
+  if (head !== undefined)
+    sharedReads.push(listPolicyRevision(top, blobs, head, { prefix, folders: SHARED_FOLDERS }));
+  const headCount = head === undefined ? undefined : countPolicyFiles(top, head, 'agents', { prefix });
+  const sides = import('./sides.js');
+  // Awaited later: a failure before then must not count as unhandled.
+  for (const p of [headCount, sides]) p?.catch(() => undefined);
+  const headOnDisk = head === undefined ? readPolicyDir(dir, { folders: SHARED_FOLDERS }) : undefined;
+  const headAgentsOnDisk = head === undefined ? countWorkTreeAgents(dir) : undefined;
+  let changed: ChangedPath[];
+  try {
+    changed = await changedRead;
+  } catch (error) {
+    blobs.abort();
+    throw error;
   }
-  if (agentPaths.size > MAX_TARGETED_AGENTS) return diffRevisions({ ...options, full: true });
-  const paths = [...agentPaths].sort();
-  const [baseAgents, headAgents, headAgentCount] = await Promise.all([
-    readPolicyPaths(repo.top, options.base, paths, { prefix }),
-    options.head === undefined
-      ? readPolicyFilesAt(dir, paths)
-      : readPolicyPaths(repo.top, options.head, paths, { prefix }),
-    options.head === undefined
-      ? countWorkTreeAgents(dir)
-      : countPolicyFiles(repo.top, options.head, 'agents', { prefix }),
-  ]);
-  const needed = sharedFilesNeeded([baseShared, headShared], [baseAgents, headAgents], cache);
-  const pick = (r: ReadResult): ReadResult => ({
-    files: r.files.filter((f) => needed.has(f.path)),
-    diagnostics: r.diagnostics.filter((d) => needed.has(d.file)),
-  });
-  return diffSides(
-    loadSide(merge(pick(baseShared), baseAgents), options.base, baseCommit, cache),
-    loadSide(merge(pick(headShared), headAgents), headLabel, headCommit, cache),
-    { now: options.now, headAgentCount },
+  const changedAgents = changed.filter((c) => c.path.startsWith('agents/'));
+  // On disk only policy files are read (readPolicyDir's rule); git's entries are sorted by
+  // readTreeEntries, which reports links and submodules whatever their name.
+  const changedOnDisk = changedAgents.filter((c) => c.head && isPolicyFileName(c.path)).map((c) => c.path);
+  const agentReads = [readTreeEntries(blobs, entriesOf(changedAgents, 'base'))];
+  if (head !== undefined) agentReads.push(readTreeEntries(blobs, entriesOf(changedAgents, 'head')));
+  const [baseShared, headSharedRead, baseChanged, headChangedRead] = unpack(
+    await finishReads(blobs, [...pad(sharedReads), ...pad(agentReads)]),
+  );
+  const headShared = headOnDisk ?? headSharedRead!;
+  const headChanged = head === undefined ? readPolicyFilesAt(dir, changedOnDisk) : headChangedRead!;
+  const { reachNames, diffTargetedReads, createLoadCache } = await sides;
+  const cache = createLoadCache();
+  const names = reachNames(baseShared, headShared, cache);
+  let reached: ReadResult = { files: [], diagnostics: [] };
+  if (names.length > 0) {
+    // A file whose blob is the same on both sides mentions the same names on both: one side is
+    // searched (the revision, when head is the work tree), and a hit the change did not touch
+    // is read once for both.
+    const searched = head ?? base;
+    const touched = new Set(changed.map((c) => c.path));
+    const hits = (await grepPolicyFiles(top, searched, 'agents', names, { prefix })).filter(
+      (p) => isPolicyFileName(p) && !touched.has(p),
+    );
+    if (hits.length + changedAgents.length > MAX_TARGETED_AGENTS) {
+      return diffRevisions({ ...options, full: true });
+    }
+    reached = await readHits(top, searched, hits, prefix);
+  }
+  const [c, headAgentCount] = await Promise.all([commits(), headCount ?? headAgentsOnDisk!]);
+  return diffTargetedReads(
+    { revision: base, commit: c.base, shared: baseShared, agents: merge(baseChanged, reached) },
+    {
+      revision: headLabel,
+      ...(c.head ? { commit: c.head } : {}),
+      shared: headShared,
+      agents: merge(headChanged, reached),
+    },
+    { now: options.now, headAgentCount, cache },
   );
 }
 
-const baseName = (path: string) => path.slice(path.lastIndexOf('/') + 1).replace(/\.ya?ml$/, '');
+/** The changed files' entries on one side (absent where the file does not exist there). */
+function entriesOf(changed: ChangedPath[], side: 'base' | 'head'): TreeEntry[] {
+  return changed.flatMap((c) => {
+    const s = c[side];
+    if (!s) return [];
+    return [{ mode: s.mode, type: s.mode === '160000' ? 'commit' : 'blob', oid: s.oid, path: c.path }];
+  });
+}
 
-/**
- * The shared files a targeted diff must load, the same set on both sides: leash.yaml, every
- * tier, every shared file that differs between the sides, and the templates and systems the
- * agents read reach (directly, or through their templates). The rest are unchanged and feed no
- * agent in the radius, so they are never parsed.
- */
-function sharedFilesNeeded(shared: ReadResult[], agents: ReadResult[], cache: LoadCache): Set<string> {
-  const texts = shared.map((r) => new Map(r.files.map((f) => [f.path, f.text])));
-  const paths = new Set(shared.flatMap((r) => r.files.map((f) => f.path)));
-  const byName = (folder: string) => {
-    const m = new Map<string, string[]>();
-    for (const p of paths) {
-      if (!p.startsWith(folder + '/')) continue;
-      m.set(baseName(p), [...(m.get(baseName(p)) ?? []), p]);
-    }
-    return m;
-  };
-  const templates = byName('templates');
-  const systems = byName('systems');
-  const needed = new Set<string>();
-  for (const p of paths) {
-    if (p === 'leash.yaml' || p.startsWith('tiers/') || texts[0]!.get(p) !== texts[1]!.get(p)) needed.add(p);
-  }
-  // The problems of shared files that could not be decoded are reported with the rest.
-  for (const r of shared) for (const d of r.diagnostics) needed.add(d.file);
-  const systemNames = new Set<string>();
-  const templateNames = new Set<string>();
-  for (const side of agents) {
-    for (const doc of loadPolicyFiles(side.files, { cache }).documents) {
-      if (doc.kind !== 'Agent') continue;
-      for (const g of doc.data.spec.grants ?? []) {
-        if ('template' in g) templateNames.add(g.template);
-        else systemNames.add(g.system);
-      }
-    }
-  }
-  for (const name of templateNames) for (const p of templates.get(name) ?? []) needed.add(p);
-  for (const r of shared) {
-    const picked = r.files.filter((f) => f.path.startsWith('templates/') && needed.has(f.path));
-    for (const doc of loadPolicyFiles(picked, { cache }).documents) {
-      if (doc.kind === 'Template') for (const g of doc.data.spec.grants) systemNames.add(g.system);
-    }
-  }
-  for (const name of systemNames) for (const p of systems.get(name) ?? []) needed.add(p);
-  return needed;
+async function readHits(top: string, revision: string, paths: string[], prefix: string): Promise<ReadResult> {
+  if (paths.length === 0) return { files: [], diagnostics: [] };
+  const blobs = new BlobReader(top);
+  blobs.start();
+  const [read] = await finishReads(blobs, [listPolicyPaths(top, blobs, revision, paths, prefix)]);
+  return read!;
+}
+
+/** Pads a list of one or two reads to two, so results unpack by position. */
+function pad(reads: PendingRead[]): PendingRead[] {
+  return reads.length === 2 ? reads : [reads[0]!, readTreeEntriesNone];
+}
+
+const readTreeEntriesNone: PendingRead = {
+  listed: Promise.resolve(),
+  result: () => ({ files: [], diagnostics: [] }),
+};
+
+function unpack(
+  results: ReadResult[],
+): [ReadResult, ReadResult | undefined, ReadResult, ReadResult | undefined] {
+  return [results[0]!, results[1], results[2]!, results[3]];
 }
 
 function merge(a: ReadResult, b: ReadResult): ReadResult {
   return { files: [...a.files, ...b.files], diagnostics: [...a.diagnostics, ...b.diagnostics] };
-}
-
-/**
- * Names whose mention in an agent file may put the agent in the blast radius: changed
- * templates, tiers and systems (any shared file whose text differs, broken or not: its file
- * name is its name), templates that mention a changed system, and environments whose
- * production flag changed. grepPolicyFiles also returns every file holding a backslash, so a
- * name written with escapes ("supp\x6frt") cannot hide an agent. Only leash.yaml is parsed
- * here; hits are parsed before anything is concluded from them.
- */
-function reachNames(base: ReadResult, head: ReadResult, cache: LoadCache): string[] {
-  const bt = new Map(base.files.map((f) => [f.path, f.text]));
-  const at = new Map(head.files.map((f) => [f.path, f.text]));
-  const names = new Set<string>();
-  const changedSystems = new Set<string>();
-  const unreadable = new Set([...base.diagnostics, ...head.diagnostics].map((d) => d.file));
-  for (const path of new Set([...bt.keys(), ...at.keys(), ...unreadable])) {
-    if (path === 'leash.yaml' || (bt.get(path) === at.get(path) && !unreadable.has(path))) continue;
-    names.add(baseName(path));
-    if (path.startsWith('systems/')) changedSystems.add(baseName(path));
-  }
-  // Templates that mention a changed system reach its agents through the template.
-  if (changedSystems.size > 0) {
-    const mention = new RegExp(
-      `(^|[^a-z0-9-])(${[...changedSystems].map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})($|[^a-z0-9-])`,
-    );
-    for (const texts of [bt, at]) {
-      for (const [path, text] of texts)
-        if (path.startsWith('templates/') && mention.test(text)) names.add(baseName(path));
-    }
-  }
-  // Environments whose production flag changed reach every agent in them.
-  const config = (r: ReadResult) => {
-    const loaded = loadPolicyFiles(
-      r.files.filter((f) => f.path === 'leash.yaml'),
-      { cache },
-    );
-    return {
-      present: r.files.some((f) => f.path === 'leash.yaml'),
-      doc: loaded.documents.find((d) => d.kind === 'Config'),
-    };
-  };
-  const cb = config(base);
-  const ca = config(head);
-  const envs = (c: typeof cb) =>
-    c.doc?.kind === 'Config' ? (c.doc.data.spec.environments ?? {}) : undefined;
-  const eb = envs(cb);
-  const ea = envs(ca);
-  if (canonicalJson(eb ?? null) !== canonicalJson(ea ?? null)) {
-    const prod = (e: typeof eb, n: string) =>
-      e?.[n]?.production ?? (e ? false : n === 'production' || n === 'prod');
-    for (const n of new Set([...Object.keys(eb ?? {}), ...Object.keys(ea ?? {}), 'production', 'prod'])) {
-      if (prod(eb, n) !== prod(ea, n)) names.add(n);
-    }
-  }
-  // A leash.yaml broken on one side hides which environments are production: every agent
-  // ('environment' is a key of every agent file).
-  const broken = (c: typeof cb) => c.present && !c.doc;
-  if (broken(cb) !== broken(ca)) names.add('environment');
-  return [...names].sort();
 }
 
 function countWorkTreeAgents(dir: string): number {
@@ -242,28 +216,6 @@ function countWorkTreeAgents(dir: string): number {
   return count;
 }
 
-/** Loads one side: documents, index, and its read and load problems with positions. */
-export function loadSide(
-  read: ReadResult,
-  revision: string,
-  commit: string | undefined,
-  cache: LoadCache,
-): DiffSide {
-  const loaded = loadPolicyFiles(read.files, { cache });
-  const texts = new Map(read.files.map((f) => [f.path, f.text]));
-  const diagnostics = sortDiagnostics(
-    locateDiagnostics([...read.diagnostics, ...loaded.diagnostics], (f) => texts.get(f), loaded.locators),
-  );
-  return {
-    revision,
-    ...(commit ? { commit } : {}),
-    documents: loaded.documents,
-    index: buildPolicyIndex(loaded.documents, loaded.brokenNames),
-    diagnostics,
-    texts,
-  };
-}
-
 /** Thrown when the base revision's leash.yaml exists but cannot be read: sign-off fails closed. */
 export class BaseConfigError extends Error {
   override name = 'BaseConfigError';
@@ -278,17 +230,13 @@ export async function readConfigAt(dir: string, revision: string): Promise<Confi
   const abs = resolve(dir);
   const repo = await findRepository(abs);
   const prefix = relative(repo.top, abs).split('\\').join('/');
+  const sides = import('./sides.js');
+  sides.catch(() => undefined);
   const read = await readPolicyPaths(repo.top, revision, ['leash.yaml'], { prefix });
   if (read.files.length === 0 && read.diagnostics.length === 0) return undefined;
-  const loaded = loadPolicyFiles(read.files);
-  const config = loaded.documents.find((d) => d.kind === 'Config');
-  if (!config || config.kind !== 'Config') {
-    const problems = [...read.diagnostics, ...loaded.diagnostics]
-      .map((d) => `${d.ruleId}: ${d.message}`)
-      .join('; ');
-    throw new BaseConfigError(
-      `leash.yaml in ${revision} cannot be read (${problems}); sign-off cannot be computed`,
-    );
-  }
-  return config.data;
+  const { config, problems } = (await sides).loadConfig(read);
+  if (config) return config;
+  throw new BaseConfigError(
+    `leash.yaml in ${revision} cannot be read (${problems.join('; ')}); sign-off cannot be computed`,
+  );
 }
