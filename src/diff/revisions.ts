@@ -84,20 +84,29 @@ async function diffIn(
     const c = (await opened).commits;
     return { base: c[0]!, head: head === undefined ? undefined : c[1]! };
   };
-  const blobs = new BlobReader(top);
+  // A whole revision is spooled (see BlobReader); a targeted read is small, and its changed
+  // files come from git diff-tree without their sizes.
+  const blobs = new BlobReader(top, { spool: options.full === true });
   blobs.start();
   if (options.full) {
     const reads = [listPolicyRevision(top, blobs, base, { prefix })];
     if (head !== undefined) reads.push(listPolicyRevision(top, blobs, head, { prefix }));
+    // Agents are counted as the targeted diff counts them (files, broken ones too), so the two
+    // agree on how many are unchanged.
+    const headCount = head === undefined ? undefined : countPolicyFiles(top, head, 'agents', { prefix });
     const sides = import('./sides.js');
-    sides.catch(() => undefined);
+    for (const p of [headCount, sides]) p?.catch(() => undefined);
     const onDisk = head === undefined ? readPolicyDir(dir) : undefined;
     const [baseRead, headRead] = await finishReads(blobs, reads);
-    const [{ diffWholeReads }, c] = await Promise.all([sides, commits()]);
+    const [{ diffWholeReads }, c, headAgentCount] = await Promise.all([
+      sides,
+      commits(),
+      headCount ?? countWorkTreeAgents(dir),
+    ]);
     return diffWholeReads(
       { read: baseRead!, revision: base, commit: c.base },
       { read: onDisk ?? headRead!, revision: headLabel, ...(c.head ? { commit: c.head } : {}) },
-      options.now,
+      { now: options.now, headAgentCount },
     );
   }
   // Everything that does not depend on another read starts at once: git processes are most of
@@ -172,7 +181,7 @@ function entriesOf(changed: ChangedPath[], side: 'base' | 'head'): TreeEntry[] {
 
 async function readHits(top: string, revision: string, paths: string[], prefix: string): Promise<ReadResult> {
   if (paths.length === 0) return { files: [], diagnostics: [] };
-  const blobs = new BlobReader(top);
+  const blobs = new BlobReader(top, { spool: true });
   blobs.start();
   const [read] = await finishReads(blobs, [listPolicyPaths(top, blobs, revision, paths, prefix)]);
   return read!;

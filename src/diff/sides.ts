@@ -22,9 +22,13 @@ export interface SideRead {
 }
 
 /** The blast radius of two sides each read whole. */
-export function diffWholeReads(base: SideRead, head: SideRead, now: Date): BlastRadius {
+export function diffWholeReads(
+  base: SideRead,
+  head: SideRead,
+  options: { now: Date; headAgentCount: number },
+): BlastRadius {
   const cache = createLoadCache();
-  return diffSides(loadSide(base, cache), loadSide(head, cache), { now });
+  return diffSides(loadSide(base, cache), loadSide(head, cache), options);
 }
 
 /** What a targeted diff read of each side: the shared folders whole, and some agents. */

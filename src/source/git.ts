@@ -1,8 +1,19 @@
+import { isAscii } from 'node:buffer';
 import { spawn } from 'node:child_process';
-import type { ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync, realpathSync } from 'node:fs';
+import type { ChildProcess, ChildProcessWithoutNullStreams } from 'node:child_process';
+import {
+  close,
+  existsSync,
+  fstatSync,
+  mkdtempSync,
+  openSync,
+  readSync,
+  realpathSync,
+  rmdirSync,
+  unlinkSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, relative, sep } from 'node:path';
-import { StringDecoder } from 'node:string_decoder';
 import type { Diagnostic } from '../model/diagnostic.js';
 import type { SourceFile } from '../model/document.js';
 import type { ReadResult } from './files.js';
@@ -40,10 +51,10 @@ export interface TreeEntry {
 
 /**
  * Reads the policy files of one revision straight from git objects, without touching the work
- * tree or the index: one `git ls-tree` for the listing, streamed as it comes into one
+ * tree or the index: one `git ls-tree -l` for the listing, streamed as it comes into one
  * `git cat-file --batch` for the blobs. Symbolic links (mode 120000) and submodules (mode
  * 160000, or a .gitmodules file) are reported, never followed; blobs over the size limit are
- * reported and never kept. Throws GitError for a revision that is not a plain revision name or
+ * reported without being read. Throws GitError for a revision that is not a plain revision name or
  * does not name a commit.
  */
 export async function readPolicyRevision(
@@ -53,7 +64,7 @@ export async function readPolicyRevision(
 ): Promise<ReadResult> {
   checkRevision(revision);
   const prefix = checkPrefix(options.prefix ?? '');
-  const blobs = new BlobReader(repoDir);
+  const blobs = new BlobReader(repoDir, { spool: true });
   blobs.start();
   const read = listPolicyRevision(repoDir, blobs, revision, { prefix, folders: options.folders });
   return finishReads(blobs, [read]).then(([result]) => result!);
@@ -78,6 +89,7 @@ export function listPolicyRevision(
       'ls-tree',
       '-r',
       '-z',
+      '-l',
       '--full-tree',
       '--end-of-options',
       `${revision}^{commit}`,
@@ -106,7 +118,7 @@ export async function readPolicyPaths(
   checkRevision(revision);
   const prefix = checkPrefix(options.prefix ?? '');
   if (paths.length === 0) return { files: [], diagnostics: [] };
-  const blobs = new BlobReader(repoDir);
+  const blobs = new BlobReader(repoDir, { spool: true });
   blobs.start();
   const read = listPolicyPaths(repoDir, blobs, revision, paths, prefix);
   return finishReads(blobs, [read]).then(([result]) => result!);
@@ -130,6 +142,7 @@ export function listPolicyPaths(
           [
             'ls-tree',
             '-z',
+            '-l',
             '--full-tree',
             '--end-of-options',
             `${revision}^{commit}`,
@@ -234,7 +247,7 @@ class ReadCollector {
         return;
       }
       const slot = this.listed.push(undefined) - 1;
-      this.blobs.read(raw.oid, (blob) => {
+      this.blobs.read(raw.oid, raw.size, (blob) => {
         if (blob.text !== undefined) this.files.push({ path, text: blob.text, blob: blob.oid });
         else if (blob.bytes === undefined) this.listed[slot] = tooLarge(path, blob.size);
         else this.undecodable.push(decodeSource(path, blob.bytes) as Diagnostic);
@@ -267,34 +280,61 @@ export interface BlobAnswer {
   bytes?: Uint8Array;
 }
 
+/** Past this much output, each blob is decoded alone: one string may not grow without bound. */
+const MAX_SLICED_OUTPUT = 256 * 1024 * 1024;
+
+/** Where a blob's bytes lie in the kept output (offset -1: over the limit, not kept). */
+interface BlobPlace {
+  oid: string;
+  size: number;
+  offset: number;
+}
+
 /**
  * One `git cat-file --batch` process reading blobs by object id, its output parsed as it
- * streams: a blob over the size limit is skipped without being kept, and a blob asked for twice
- * is read once. Ask with read(), send with flush(), and end() once everything has been asked.
+ * streams: a blob over the size limit is skipped without being kept, and a blob asked for
+ * twice is read once. Ask with read(), send with flush(), and end() once everything has been
+ * asked: the answers come then. The output is kept whole and decoded once: when it is ASCII
+ * (policy files nearly always are), every file's text is a slice of one string, which spares
+ * the garbage collector copying ten thousand strings around.
  */
 export class BlobReader {
-  private child: ChildProcessWithoutNullStreams | undefined;
+  private child: ChildProcess | undefined;
   private closed: Promise<void> | undefined;
   private readonly requested = new Map<string, ((answer: BlobAnswer) => void)[]>();
-  /** Answers given, for a blob asked for again after it came (the other side of a diff). */
-  private readonly answers = new Map<string, BlobAnswer>();
   private readonly queue: string[] = [];
-  private answered = 0;
   private unsent: string[] = [];
-  // Parser state: a partial header line, a blob being filled, bytes still to skip.
+  // Parser state: the chunks kept, a partial header line, the bytes left of the blob being
+  // read, and bytes still to skip (the newline after a blob, or all of one over the limit).
+  private readonly kept: Buffer[] = [];
+  private keptLength = 0;
+  private readonly places: BlobPlace[] = [];
   private header = '';
-  private body: Buffer | undefined;
-  private bodyFilled = 0;
-  private bodyOid = '';
+  private bodyLeft = 0;
   private skip = 0;
   private failure: Error | undefined;
 
-  constructor(private readonly repoDir: string) {}
+  /**
+   * `spool: true` sends git's output to an unlinked temporary file read once at the end: for a
+   * whole revision, thousands of small pipe reads cost Node more than git takes to write them.
+   * Only for blobs known to be within the size limit (listed with their sizes): a spooled blob
+   * is written out whole.
+   */
+  constructor(
+    private readonly repoDir: string,
+    private readonly options: { spool?: boolean } = {},
+  ) {}
 
-  /** Asks for a blob; `onAnswer` runs when it has arrived (within the call to end() at the latest). */
-  read(oid: string, onAnswer: (answer: BlobAnswer) => void): void {
-    const done = this.answers.get(oid);
-    if (done) return onAnswer(done);
+  private get spool(): boolean {
+    return this.options.spool === true;
+  }
+
+  /** Asks for a blob (its size, when known); `onAnswer` runs when end() has read it. */
+  read(oid: string, size: number | undefined, onAnswer: (answer: BlobAnswer) => void): void {
+    // A spooled blob is written out whole: only blobs known to be within the limit may be.
+    if (this.spool && (size === undefined || size > LIMITS.maxFileBytes)) {
+      throw new Error(`bug: blob ${oid} of unknown or excessive size asked for through a spool`);
+    }
     const waiting = this.requested.get(oid);
     if (waiting) {
       waiting.push(onAnswer);
@@ -308,45 +348,74 @@ export class BlobReader {
   /** Sends what has been asked so far to git (starting git on the first call that has any). */
   flush(): void {
     if (this.unsent.length === 0 || this.failure) return;
-    this.start().stdin.write(this.unsent.join('\n') + '\n');
+    this.start().stdin!.write(this.unsent.join('\n') + '\n');
     this.unsent = [];
   }
 
-  /** Sends the rest and waits for every answer. */
+  /** Sends the rest, waits for git, and hands every answer to whoever asked. */
   async end(): Promise<void> {
     this.flush();
     if (!this.child) return;
-    this.child.stdin.end();
+    this.child.stdin!.end();
     await this.closed;
     if (this.failure) throw this.failure;
-    if (this.answered !== this.queue.length) {
-      throw new GitError(`git cat-file answered ${this.answered} of ${this.queue.length} objects`);
+    if (this.places.length !== this.queue.length || this.bodyLeft > 0) {
+      throw new GitError(`git cat-file answered ${this.places.length} of ${this.queue.length} objects`);
+    }
+    const all = this.kept.length === 1 ? this.kept[0]! : Buffer.concat(this.kept, this.keptLength);
+    this.kept.length = 0;
+    // ASCII holds no NUL and is UTF-8: every kept blob is text, sliced from one string.
+    const ascii =
+      all.length < MAX_SLICED_OUTPUT && isAscii(all) && all.indexOf(0) < 0
+        ? all.toString('latin1')
+        : undefined;
+    for (const place of this.places) {
+      const answer: BlobAnswer = { oid: place.oid, size: place.size };
+      if (place.offset >= 0) {
+        const end = place.offset + place.size;
+        if (ascii !== undefined) answer.text = ascii.slice(place.offset, end);
+        else {
+          const bytes = all.subarray(place.offset, end);
+          const decoded = decodeSource('', bytes);
+          if ('text' in decoded) answer.text = decoded.text;
+          else answer.bytes = Uint8Array.from(bytes);
+        }
+      }
+      for (const onAnswer of this.requested.get(place.oid)!) onAnswer(answer);
     }
   }
 
-  /** Stops git; pending answers never come. */
+  /** Stops git; the answers never come. */
   abort(): void {
     this.failure ??= new GitError('reading blobs was stopped');
     this.child?.kill();
   }
 
   /** Starts git ahead of the first request, so its start-up overlaps the listing's. */
-  start(): ChildProcessWithoutNullStreams {
+  start(): ChildProcess {
     if (this.child) return this.child;
-    const child = spawnGit(this.repoDir, ['cat-file', '--batch', '--buffer']);
+    const spool = this.spool ? openSpool() : undefined;
+    const child = spawn('git', ['cat-file', '--batch', '--buffer'], {
+      cwd: this.repoDir,
+      stdio: ['pipe', spool?.fd ?? 'pipe', 'pipe'],
+      env: gitEnvironment(),
+    });
     this.child = child;
     const err: Buffer[] = [];
-    child.stderr.on('data', (b: Buffer) => err.push(b));
-    child.stdout.on('data', (chunk: Buffer) => {
+    child.stderr!.on('data', (b: Buffer) => err.push(b));
+    const take = (chunk: Buffer) => {
+      if (this.failure) return;
       try {
         this.parse(chunk);
       } catch (error) {
-        this.failure ??= error as Error;
+        this.failure = error as Error;
         child.kill();
       }
-    });
+    };
+    child.stdout?.on('data', take);
     this.closed = new Promise((resolve) => {
       child.on('error', (e) => {
+        spool?.close();
         this.failure ??= new GitError(`cannot run git: ${e.message}`, { cause: e });
         resolve();
       });
@@ -357,30 +426,45 @@ export class BlobReader {
             { exitCode: code ?? undefined },
           );
         }
+        if (spool) {
+          try {
+            if (!this.failure) take(spool.read());
+          } catch (error) {
+            this.failure ??= new GitError(`cannot read git's output: ${(error as Error).message}`, {
+              cause: error,
+            });
+          } finally {
+            spool.close();
+          }
+        }
         resolve();
       });
     });
+    child.stdin!.on('error', () => undefined);
     return child;
   }
 
   private parse(chunk: Buffer): void {
+    // A chunk wholly inside a blob over the limit is dropped; any other is kept, and the blobs
+    // that start in it are placed by their offset in the kept chunks.
+    if (this.skip >= chunk.length) {
+      this.skip -= chunk.length;
+      return;
+    }
+    const base = this.keptLength;
+    this.kept.push(chunk);
+    this.keptLength += chunk.length;
     let pos = 0;
     while (pos < chunk.length) {
       if (this.skip > 0) {
         const n = Math.min(this.skip, chunk.length - pos);
         this.skip -= n;
         pos += n;
-      } else if (this.body) {
-        const n = Math.min(this.body.length - this.bodyFilled, chunk.length - pos);
-        chunk.copy(this.body, this.bodyFilled, pos, pos + n);
-        this.bodyFilled += n;
+      } else if (this.bodyLeft > 0) {
+        const n = Math.min(this.bodyLeft, chunk.length - pos);
+        this.bodyLeft -= n;
         pos += n;
-        if (this.bodyFilled === this.body.length) {
-          const body = this.body;
-          this.body = undefined;
-          this.skip = 1;
-          this.deliver(this.bodyOid, body.length, body);
-        }
+        if (this.bodyLeft === 0) this.skip = 1;
       } else {
         const nl = chunk.indexOf(10, pos);
         if (nl < 0) {
@@ -390,49 +474,69 @@ export class BlobReader {
         const header = this.header + chunk.toString('latin1', pos, nl);
         this.header = '';
         pos = nl + 1;
-        const m = /^([0-9a-f]{40}(?:[0-9a-f]{24})?) ([a-z]+) (\d+)$/.exec(header);
-        const expected = this.queue[this.answered];
-        if (!m || expected === undefined || m[1] !== expected || m[2] !== 'blob') {
+        // "<oid> blob <size>" for the oid asked for next; anything else ("<oid> missing", a
+        // tree) is a broken repository or a bug.
+        const expected = this.queue[this.places.length];
+        const digits = expected === undefined ? '' : header.slice(expected.length + 6);
+        if (
+          expected === undefined ||
+          !header.startsWith(expected) ||
+          !header.startsWith(' blob ', expected.length) ||
+          !/^\d{1,15}$/.test(digits)
+        ) {
           throw new GitError(`git cat-file returned '${printable(header)}' for ${expected ?? 'nothing'}`);
         }
-        const size = Number(m[3]);
+        const size = Number(digits);
         if (size > LIMITS.maxFileBytes) {
+          this.places.push({ oid: expected, size, offset: -1 });
           this.skip = size + 1;
-          this.deliver(expected, size, undefined);
-        } else if (chunk.length - pos >= size) {
-          this.deliver(expected, size, chunk.subarray(pos, pos + size));
-          pos += size;
-          this.skip = 1;
         } else {
-          this.body = Buffer.allocUnsafe(size);
-          this.bodyFilled = 0;
-          this.bodyOid = expected;
+          this.places.push({ oid: expected, size, offset: base + pos });
+          this.bodyLeft = size;
+          if (size === 0) this.skip = 1;
         }
       }
     }
   }
-
-  private deliver(oid: string, size: number, bytes: Buffer | undefined): void {
-    this.answered++;
-    const answer: BlobAnswer = { oid, size };
-    if (bytes) {
-      const text = decodeText(bytes);
-      if (text !== undefined) answer.text = text;
-      // Kept only for the diagnostic of a file that is not text (rare): a copy, so the chunk
-      // it came in can go.
-      else answer.bytes = Uint8Array.from(bytes);
-    }
-    this.answers.set(oid, answer);
-    const waiting = this.requested.get(oid) ?? [];
-    this.requested.delete(oid);
-    for (const onAnswer of waiting) onAnswer(answer);
-  }
 }
 
-/** The text of UTF-8 bytes without a NUL, or undefined (decodeSource then says why). */
-function decodeText(bytes: Buffer): string | undefined {
-  const decoded = decodeSource('', bytes);
-  return 'text' in decoded ? decoded.text : undefined;
+/**
+ * A temporary file for git's output, unlinked as soon as it is open (where the platform allows)
+ * so nothing is left behind, readable only by this user.
+ */
+function openSpool(): { fd: number; read: () => Buffer; close: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), 'leash-spool-'));
+  const path = join(dir, 'output');
+  const fd = openSync(path, 'w+', 0o600);
+  let removed = false;
+  const remove = () => {
+    if (removed) return;
+    try {
+      unlinkSync(path);
+      rmdirSync(dir);
+      removed = true;
+    } catch {
+      // Windows keeps an open file: removed on close.
+    }
+  };
+  remove();
+  return {
+    fd,
+    read: () => {
+      const size = fstatSync(fd).size;
+      const buf = Buffer.allocUnsafe(size);
+      let at = 0;
+      while (at < size) {
+        const n = readSync(fd, buf, at, size - at, at);
+        if (n === 0) break;
+        at += n;
+      }
+      return buf.subarray(0, at);
+    },
+    // Closing the last handle of a large unlinked file frees its pages, which takes a while:
+    // done off the main thread.
+    close: () => close(fd, () => remove()),
+  };
 }
 
 // Branch and tag names, object ids, and the suffixes ~N ^N @{upstream}; no shell or pathspec
@@ -541,13 +645,18 @@ export function guessRepository(dir: string): { top: string; prefix: string } | 
 /** Parses one `git ls-tree -z` record ("mode type oid[ size]\tpath"). */
 function parseTreeRecord(record: string): TreeEntry {
   const tab = record.indexOf('\t');
-  const [mode, type, oid, size] = record.slice(0, tab).split(/ +/);
+  const sp1 = record.indexOf(' ');
+  const sp2 = record.indexOf(' ', sp1 + 1);
+  // With -l, the size follows the id, padded with spaces; '-' for what is not a blob.
+  const sp3 = record.indexOf(' ', sp2 + 1);
+  const oidEnd = sp3 >= 0 && sp3 < tab ? sp3 : tab;
+  const size = oidEnd < tab ? record.slice(oidEnd, tab).trim() : '-';
   return {
-    mode: mode!,
-    type: type!,
-    oid: oid!,
+    mode: record.slice(0, sp1),
+    type: record.slice(sp1 + 1, sp2),
+    oid: record.slice(sp2 + 1, oidEnd),
     path: record.slice(tab + 1),
-    ...(size !== undefined && size !== '-' ? { size: Number(size) } : {}),
+    ...(size !== '-' ? { size: Number(size) } : {}),
   };
 }
 
@@ -626,20 +735,25 @@ function streamGit(
 ): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawnGit(cwd, args, false);
-    const decoder = new StringDecoder('utf8');
     const err: Buffer[] = [];
-    let carry = '';
+    // Split on NUL bytes (never part of a UTF-8 character), each record decoded alone: no
+    // decoder state and no concatenated text to split.
+    let carry: Buffer | undefined;
     let failed: Error | undefined;
-    const take = (text: string) => {
-      const records = (carry + text).split('\0');
-      carry = records.pop()!;
-      for (const record of records) if (record) onRecord(record);
+    const take = (chunk: Buffer) => {
+      const buf = carry ? Buffer.concat([carry, chunk]) : chunk;
+      let start = 0;
+      for (let nul = buf.indexOf(0); nul >= 0; nul = buf.indexOf(0, start)) {
+        if (nul > start) onRecord(buf.toString('utf8', start, nul));
+        start = nul + 1;
+      }
+      carry = start < buf.length ? buf.subarray(start) : undefined;
       afterChunk();
     };
     child.stdout.on('data', (b: Buffer) => {
       if (failed) return;
       try {
-        take(decoder.write(b));
+        take(b);
       } catch (error) {
         failed = error as Error;
         child.kill();
@@ -651,7 +765,7 @@ function streamGit(
       if (failed) return reject(failed);
       if (code !== 0) return reject(gitFailed(args, code, err));
       try {
-        take(decoder.end() + '\0');
+        take(Buffer.from([0]));
       } catch (error) {
         return reject(error as Error);
       }
