@@ -2,8 +2,8 @@ import { readdirSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import type { Config } from '../model/generated.js';
 import type { ReadResult } from '../source/files.js';
-import { isPolicyFileName, readPolicyDir, readPolicyFilesAt } from '../source/files.js';
-import type { ChangedPath, OpenedRepository, PendingRead, TreeEntry } from '../source/git.js';
+import { CONFIG_FILE, isPolicyFileName, readPolicyDir, readPolicyFilesAt } from '../source/files.js';
+import type { ChangedPath, OpenedRepository, TreeEntry } from '../source/git.js';
 import {
   BlobReader,
   changedPolicyPaths,
@@ -20,6 +20,7 @@ import {
   readPolicyPaths,
   readTreeEntries,
 } from '../source/git.js';
+import { loadDiffCore } from './core.js';
 import type { BlastRadius } from './types.js';
 
 export interface DiffRevisionsOptions {
@@ -94,7 +95,7 @@ async function diffIn(
     // Agents are counted as the targeted diff counts them (files, broken ones too), so the two
     // agree on how many are unchanged.
     const headCount = head === undefined ? undefined : countPolicyFiles(top, head, 'agents', { prefix });
-    const sides = import('./sides.js');
+    const sides = loadDiffCore();
     for (const p of [headCount, sides]) p?.catch(() => undefined);
     const onDisk = head === undefined ? readPolicyDir(dir) : undefined;
     const [baseRead, headRead] = await finishReads(blobs, reads);
@@ -110,20 +111,20 @@ async function diffIn(
     );
   }
   // Everything that does not depend on another read starts at once: git processes are most of
-  // the cost of a small diff, and they run while the parsers load.
+  // the cost of a small diff, and they run while the parsers load. Head's shared files are
+  // base's listing with the changes diff-tree names applied: one ls-tree fewer.
   const changedRead = changedPolicyPaths(top, base, head, { prefix });
-  const sharedReads = [listPolicyRevision(top, blobs, base, { prefix, folders: SHARED_FOLDERS })];
-  if (head !== undefined)
-    sharedReads.push(listPolicyRevision(top, blobs, head, { prefix, folders: SHARED_FOLDERS }));
+  const baseSharedRead = listPolicyRevision(top, blobs, base, { prefix, folders: SHARED_FOLDERS });
   const headCount = head === undefined ? undefined : countPolicyFiles(top, head, 'agents', { prefix });
-  const sides = import('./sides.js');
   // Awaited later: a failure before then must not count as unhandled.
-  for (const p of [headCount, sides]) p?.catch(() => undefined);
+  headCount?.catch(() => undefined);
+  const sides = loadDiffCore();
+  sides.catch(() => undefined);
   const headOnDisk = head === undefined ? readPolicyDir(dir, { folders: SHARED_FOLDERS }) : undefined;
   const headAgentsOnDisk = head === undefined ? countWorkTreeAgents(dir) : undefined;
   let changed: ChangedPath[];
   try {
-    changed = await changedRead;
+    [changed] = await Promise.all([changedRead, baseSharedRead.listed]);
   } catch (error) {
     blobs.abort();
     throw error;
@@ -132,16 +133,19 @@ async function diffIn(
   // On disk only policy files are read (readPolicyDir's rule); git's entries are sorted by
   // readTreeEntries, which reports links and submodules whatever their name.
   const changedOnDisk = changedAgents.filter((c) => c.head && isPolicyFileName(c.path)).map((c) => c.path);
-  const agentReads = [readTreeEntries(blobs, entriesOf(changedAgents, 'base'))];
-  if (head !== undefined) agentReads.push(readTreeEntries(blobs, entriesOf(changedAgents, 'head')));
-  const [baseShared, headSharedRead, baseChanged, headChangedRead] = unpack(
-    await finishReads(blobs, [...pad(sharedReads), ...pad(agentReads)]),
-  );
+  const reads = [baseSharedRead, readTreeEntries(blobs, entriesOf(changedAgents, 'base'))];
+  if (head !== undefined) {
+    reads.push(
+      readTreeEntries(blobs, patchEntries(baseSharedRead.entries(), changed)),
+      readTreeEntries(blobs, entriesOf(changedAgents, 'head')),
+    );
+  }
+  const [baseShared, baseChanged, headSharedRead, headChangedRead] = await finishReads(blobs, reads);
   const headShared = headOnDisk ?? headSharedRead!;
   const headChanged = head === undefined ? readPolicyFilesAt(dir, changedOnDisk) : headChangedRead!;
   const { reachNames, diffTargetedReads, createLoadCache } = await sides;
   const cache = createLoadCache();
-  const names = reachNames(baseShared, headShared, cache);
+  const names = reachNames(baseShared!, headShared, cache);
   let reached: ReadResult = { files: [], diagnostics: [] };
   if (names.length > 0) {
     // A file whose blob is the same on both sides mentions the same names on both: one side is
@@ -159,7 +163,7 @@ async function diffIn(
   }
   const [c, headAgentCount] = await Promise.all([commits(), headCount ?? headAgentsOnDisk!]);
   return diffTargetedReads(
-    { revision: base, commit: c.base, shared: baseShared, agents: merge(baseChanged, reached) },
+    { revision: base, commit: c.base, shared: baseShared!, agents: merge(baseChanged!, reached) },
     {
       revision: headLabel,
       ...(c.head ? { commit: c.head } : {}),
@@ -170,13 +174,32 @@ async function diffIn(
   );
 }
 
+/** Whether a path is read with the shared folders (readPolicyRevision's listing of them). */
+const isShared = (path: string) =>
+  path === CONFIG_FILE || path === '.gitmodules' || SHARED_FOLDERS.some((f) => path.startsWith(`${f}/`));
+
+/**
+ * One side's shared entries from the other side's listing and the changes between them: a
+ * changed file takes its entry on this side (without its size: the blob reader streams it and
+ * skips it if too large), a file absent on this side goes.
+ */
+function patchEntries(listed: readonly TreeEntry[], changed: readonly ChangedPath[]): TreeEntry[] {
+  const byPath = new Map(listed.map((e) => [e.path, e]));
+  for (const c of changed) {
+    if (!isShared(c.path)) continue;
+    if (c.head) byPath.set(c.path, entryOf(c.path, c.head));
+    else byPath.delete(c.path);
+  }
+  return [...byPath.values()];
+}
+
+function entryOf(path: string, side: { mode: string; oid: string }): TreeEntry {
+  return { mode: side.mode, type: side.mode === '160000' ? 'commit' : 'blob', oid: side.oid, path };
+}
+
 /** The changed files' entries on one side (absent where the file does not exist there). */
 function entriesOf(changed: ChangedPath[], side: 'base' | 'head'): TreeEntry[] {
-  return changed.flatMap((c) => {
-    const s = c[side];
-    if (!s) return [];
-    return [{ mode: s.mode, type: s.mode === '160000' ? 'commit' : 'blob', oid: s.oid, path: c.path }];
-  });
+  return changed.flatMap((c) => (c[side] ? [entryOf(c.path, c[side])] : []));
 }
 
 async function readHits(top: string, revision: string, paths: string[], prefix: string): Promise<ReadResult> {
@@ -185,22 +208,6 @@ async function readHits(top: string, revision: string, paths: string[], prefix: 
   blobs.start();
   const [read] = await finishReads(blobs, [listPolicyPaths(top, blobs, revision, paths, prefix)]);
   return read!;
-}
-
-/** Pads a list of one or two reads to two, so results unpack by position. */
-function pad(reads: PendingRead[]): PendingRead[] {
-  return reads.length === 2 ? reads : [reads[0]!, readTreeEntriesNone];
-}
-
-const readTreeEntriesNone: PendingRead = {
-  listed: Promise.resolve(),
-  result: () => ({ files: [], diagnostics: [] }),
-};
-
-function unpack(
-  results: ReadResult[],
-): [ReadResult, ReadResult | undefined, ReadResult, ReadResult | undefined] {
-  return [results[0]!, results[1], results[2]!, results[3]];
 }
 
 function merge(a: ReadResult, b: ReadResult): ReadResult {
@@ -239,7 +246,7 @@ export async function readConfigAt(dir: string, revision: string): Promise<Confi
   const abs = resolve(dir);
   const repo = await findRepository(abs);
   const prefix = relative(repo.top, abs).split('\\').join('/');
-  const sides = import('./sides.js');
+  const sides = loadDiffCore();
   sides.catch(() => undefined);
   const read = await readPolicyPaths(repo.top, revision, ['leash.yaml'], { prefix });
   if (read.files.length === 0 && read.diagnostics.length === 0) return undefined;
