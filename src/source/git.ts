@@ -163,19 +163,21 @@ export function readTreeEntries(blobs: BlobReader, entries: readonly TreeEntry[]
   const collector = new ReadCollector('', blobs, '');
   for (const entry of entries) collector.accept(entry);
   blobs.flush();
-  return { listed: Promise.resolve(), result: () => collector.result() };
+  return pending(Promise.resolve(), collector);
 }
 
 /** A read in progress: its listing, and its result once the blob reader has answered. */
 export interface PendingRead {
   listed: Promise<void>;
+  /** The entries listed (complete once `listed` has settled), paths relative to the policy folder. */
+  entries: () => readonly TreeEntry[];
   result: () => ReadResult;
 }
 
 function pending(listed: Promise<void>, collector: ReadCollector): PendingRead {
   // Awaited later (finishReads): a failure before then must not count as unhandled.
   listed.catch(() => undefined);
-  return { listed, result: () => collector.result() };
+  return { listed, entries: () => collector.entries, result: () => collector.result() };
 }
 
 /**
@@ -201,6 +203,8 @@ export async function finishReads(blobs: BlobReader, reads: readonly PendingRead
  * then the listing's problems in listing order, then the files that could not be decoded.
  */
 class ReadCollector {
+  /** Every entry accepted, its path relative to the policy folder. */
+  readonly entries: TreeEntry[] = [];
   /** Problems in listing order; a slot is filled later when the blob turns out too large. */
   private readonly listed: (Diagnostic | undefined)[] = [];
   private readonly files: SourceFile[] = [];
@@ -218,6 +222,7 @@ class ReadCollector {
       this.prefix && raw.path.startsWith(this.prefix + '/')
         ? raw.path.slice(this.prefix.length + 1)
         : raw.path;
+    this.entries.push(path === raw.path ? raw : { ...raw, path });
     if (path === '.gitmodules') {
       this.listed.push(
         fileProblem(path, 'submodule', 'the policy repository declares git submodules', {
@@ -723,37 +728,18 @@ export function runGit(cwd: string, args: string[], input?: string): Promise<Buf
 }
 
 /**
- * Runs git and hands each NUL-terminated record of its output to `onRecord` as it arrives
- * (`afterChunk` after each batch of them), so the next step starts before git has finished.
- * A throw from `onRecord` stops git and rejects.
+ * Runs git and hands its output to `onChunk` as it arrives, so the next step starts before git
+ * has finished. A throw from `onChunk` stops git and rejects.
  */
-function streamGit(
-  cwd: string,
-  args: string[],
-  onRecord: (record: string) => void,
-  afterChunk: () => void = () => undefined,
-): Promise<void> {
+function streamGitOutput(cwd: string, args: string[], onChunk: (chunk: Buffer) => void): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawnGit(cwd, args, false);
     const err: Buffer[] = [];
-    // Split on NUL bytes (never part of a UTF-8 character), each record decoded alone: no
-    // decoder state and no concatenated text to split.
-    let carry: Buffer | undefined;
     let failed: Error | undefined;
-    const take = (chunk: Buffer) => {
-      const buf = carry ? Buffer.concat([carry, chunk]) : chunk;
-      let start = 0;
-      for (let nul = buf.indexOf(0); nul >= 0; nul = buf.indexOf(0, start)) {
-        if (nul > start) onRecord(buf.toString('utf8', start, nul));
-        start = nul + 1;
-      }
-      carry = start < buf.length ? buf.subarray(start) : undefined;
-      afterChunk();
-    };
     child.stdout.on('data', (b: Buffer) => {
       if (failed) return;
       try {
-        take(b);
+        onChunk(b);
       } catch (error) {
         failed = error as Error;
         child.kill();
@@ -764,14 +750,36 @@ function streamGit(
     child.on('close', (code) => {
       if (failed) return reject(failed);
       if (code !== 0) return reject(gitFailed(args, code, err));
-      try {
-        take(Buffer.from([0]));
-      } catch (error) {
-        return reject(error as Error);
-      }
       resolve();
     });
   });
+}
+
+/**
+ * streamGitOutput for NUL-terminated records: each is decoded alone and handed to `onRecord`
+ * (`afterChunk` after each batch of them). Splitting on NUL bytes (never part of a UTF-8
+ * character) needs no decoder state and no concatenated text to split.
+ */
+async function streamGit(
+  cwd: string,
+  args: string[],
+  onRecord: (record: string) => void,
+  afterChunk: () => void = () => undefined,
+): Promise<void> {
+  let carry: Buffer | undefined;
+  const take = (chunk: Buffer) => {
+    const buf = carry ? Buffer.concat([carry, chunk]) : chunk;
+    let start = 0;
+    for (let nul = buf.indexOf(0); nul >= 0; nul = buf.indexOf(0, start)) {
+      if (nul > start) onRecord(buf.toString('utf8', start, nul));
+      start = nul + 1;
+    }
+    carry = start < buf.length ? buf.subarray(start) : undefined;
+    afterChunk();
+  };
+  await streamGitOutput(cwd, args, take);
+  // A last record without its NUL.
+  if (carry) take(Buffer.from([0]));
 }
 
 /** One side of a changed policy file: its mode and blob id, as `git diff --raw` gives them. */
@@ -808,7 +816,9 @@ export async function changedPolicyPaths(
   if (head !== undefined) checkRevision(head);
   const prefix = checkPrefix(options.prefix ?? '');
   const under = (path: string) => (prefix ? `${prefix}/${path}` : path);
-  const paths = [under(CONFIG_FILE), ...POLICY_FOLDERS.map(under)];
+  // .gitmodules (at the top, as readPolicyRevision lists it) so a side built from the other's
+  // listing and this diff sees submodules appear.
+  const paths = [under(CONFIG_FILE), '.gitmodules', ...POLICY_FOLDERS.map(under)];
   const changed: ChangedPath[] = [];
   let meta: string | undefined;
   const diffed = streamGit(
@@ -923,7 +933,8 @@ export async function countPolicyFiles(
   checkRevision(revision);
   const prefix = checkPrefix(options.prefix ?? '');
   let count = 0;
-  await streamGit(
+  let carry: Buffer | undefined;
+  await streamGitOutput(
     repoDir,
     [
       'ls-tree',
@@ -936,9 +947,17 @@ export async function countPolicyFiles(
       '--',
       prefix ? `${prefix}/${folder}` : folder,
     ],
-    (path) => {
-      if (isPolicyFileName(path)) count++;
+    (chunk) => {
+      const buf = carry ? Buffer.concat([carry, chunk]) : chunk;
+      const end = buf.lastIndexOf(0) + 1;
+      // Counted by one regular expression over the names: no loop in JavaScript, so ten
+      // thousand names neither make strings nor keep the optimizing compiler busy.
+      count += buf.toString('latin1', 0, end).match(POLICY_NAME_END)?.length ?? 0;
+      carry = end < buf.length ? buf.subarray(end) : undefined;
     },
   );
   return count;
 }
+
+/** The end of a NUL-terminated .yaml or .yml name (isPolicyFileName). */
+const POLICY_NAME_END = /\.ya?ml\0/g;
