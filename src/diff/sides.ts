@@ -81,7 +81,10 @@ function sharedFilesNeeded(shared: ReadResult[], agents: ReadResult[], cache: Lo
     const m = new Map<string, string[]>();
     for (const p of paths) {
       if (!p.startsWith(folder + '/')) continue;
-      m.set(baseName(p), [...(m.get(baseName(p)) ?? []), p]);
+      const name = baseName(p);
+      const same = m.get(name);
+      if (same) same.push(p);
+      else m.set(name, [p]);
     }
     return m;
   };
