@@ -6,6 +6,7 @@ import { LIMITS } from './limits.js';
 import { pointerOf, printable } from './names.js';
 import type { Visit } from './names.js';
 import { findExcessiveNesting } from './nesting.js';
+import { parseSimpleYaml } from './simple-yaml.js';
 import type { Locate } from './yaml-locate.js';
 import { locatorForDocument } from './yaml-locate.js';
 
@@ -136,6 +137,10 @@ export function parsePolicyYaml(file: string, text: string, options: ParseOption
   const plain = !needsFullParse(text);
   let fastError: unknown;
   if (!options.forceFull && plain) {
+    // The simplest files first: what that reader accepts holds only finite numbers, no refused
+    // key and no deep nesting, so checkData would find nothing.
+    const simple = parseSimpleYaml(text);
+    if (simple !== undefined) return { data: simple, diagnostics: [], fast: true };
     try {
       const data = jsyaml.load(text, { schema: jsyaml.CORE_SCHEMA, json: false, filename: file });
       // An empty or null document is rare; the full parser tells the two apart.
