@@ -7,6 +7,7 @@
 // most of a small diff's time. The cache is made here by running the bundle over the example
 // repository in a fresh Node (`--warm`); a Node that cannot use it compiles as usual.
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,9 +33,15 @@ await build({
   platform: 'node',
   format: 'cjs',
   target: 'node20',
+  // ASCII source decodes fastest (code-cache.ts reads it as Latin-1).
+  charset: 'ascii',
   legalComments: 'none',
   logLevel: 'warning',
 });
+// Known here, so the CLI checks its cache against it without hashing the bundle at start-up.
+const coreDigest = createHash('sha256')
+  .update(readFileSync(join(outdir, CORE)))
+  .digest('hex');
 /**
  * revisions.ts's loadDiffCore() (src/diff/core.ts, an import('./sides.js') in the sources) loads
  * the cached CommonJS bundle instead: synchronously, where the call is, with no module loading
@@ -56,7 +63,7 @@ const diffCore = {
         'let core;',
         'export function loadDiffCore() {',
         '  try {',
-        `    core ??= loadCachedModule(new URL('./${CORE}', import.meta.url), new URL('./${CORE_CACHE}', import.meta.url)).exports;`,
+        `    core ??= loadCachedModule(new URL('./${CORE}', import.meta.url), new URL('./${CORE_CACHE}', import.meta.url), { sourceDigest: '${coreDigest}' }).exports;`,
         '    return Promise.resolve(core);',
         '  } catch (error) {',
         '    return Promise.reject(error);',
@@ -84,7 +91,9 @@ await build({
 });
 
 // A fresh Node with no flags of its own, as `leash` runs: V8 keys the cache to its flags.
-const warmed = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--warm'], { stdio: 'inherit' });
+const warmed = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--warm', coreDigest], {
+  stdio: 'inherit',
+});
 if (warmed.status !== 0) process.exit(warmed.status ?? 1);
 
 /**
@@ -139,5 +148,5 @@ async function warm() {
     );
     m.loadConfig({ files: shared.files.filter((f) => f.path === 'leash.yaml'), diagnostics: [] });
   }
-  writeFileSync(join(outdir, CORE_CACHE), createCodeCache(core, file));
+  writeFileSync(join(outdir, CORE_CACHE), createCodeCache(core, file, { sourceDigest: process.argv[3] }));
 }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { isAscii } from 'node:buffer';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,10 +15,30 @@ export interface CachedModule {
   cacheUsed: boolean;
 }
 
+/**
+ * What a cache is checked against: the SHA-256 of the bundle's source, as hex. A build that
+ * knows it (scripts/build-cli.mjs writes it into the code that loads the bundle) passes it, so
+ * that start-up neither loads node:crypto nor hashes a megabyte; without it, it is computed.
+ */
+export interface CodeCacheOptions {
+  sourceDigest?: string;
+}
+
 // The same wrapper at build time and at run time: V8's cache belongs to one exact source.
 const wrap = (source: string) => `(function (exports, require, module, __filename, __dirname) {${source}\n})`;
 const DIGEST_BYTES = 32;
-const digest = (source: string) => createHash('sha256').update(source).digest();
+
+/** The bundle's source (ASCII, as esbuild writes it, decodes fastest as Latin-1). */
+function readSource(path: string): { bytes: Buffer; text: string } {
+  const bytes = readFileSync(path);
+  return { bytes, text: isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8') };
+}
+
+function digestOf(source: Buffer, options: CodeCacheOptions): Buffer {
+  return options.sourceDigest !== undefined
+    ? Buffer.from(options.sourceDigest, 'hex')
+    : createHash('sha256').update(source).digest();
+}
 
 /**
  * Loads a CommonJS bundle (the CLI's parsers and validators: a megabyte of code) with V8's code
@@ -27,17 +48,19 @@ const digest = (source: string) => createHash('sha256').update(source).digest();
  * other source, or one V8 rejects (another Node version, other V8 flags), is ignored and the
  * bundle compiles as usual.
  */
-export function loadCachedModule(file: URL, cacheFile: URL): CachedModule {
+export function loadCachedModule(file: URL, cacheFile: URL, options: CodeCacheOptions = {}): CachedModule {
   const path = fileURLToPath(file);
-  const source = readFileSync(path, 'utf8');
+  const source = readSource(path);
   let cachedData: Buffer | undefined;
   try {
     const cache = readFileSync(cacheFile);
-    if (cache.subarray(0, DIGEST_BYTES).equals(digest(source))) cachedData = cache.subarray(DIGEST_BYTES);
+    if (cache.subarray(0, DIGEST_BYTES).equals(digestOf(source.bytes, options))) {
+      cachedData = cache.subarray(DIGEST_BYTES);
+    }
   } catch {
     // No cache: compile as usual.
   }
-  const script = new Script(wrap(source), { filename: path, ...(cachedData ? { cachedData } : {}) });
+  const script = new Script(wrap(source.text), { filename: path, ...(cachedData ? { cachedData } : {}) });
   const module = { exports: {} as Record<string, unknown> };
   (script.runInThisContext() as (...args: unknown[]) => void)(
     module.exports,
@@ -54,7 +77,7 @@ export function loadCachedModule(file: URL, cacheFile: URL): CachedModule {
 }
 
 /** The code cache of a loaded bundle, with what it has compiled so far, for loadCachedModule. */
-export function createCodeCache(module: CachedModule, file: URL): Buffer {
-  const source = readFileSync(fileURLToPath(file), 'utf8');
-  return Buffer.concat([digest(source), module.script.createCachedData()]);
+export function createCodeCache(module: CachedModule, file: URL, options: CodeCacheOptions = {}): Buffer {
+  const source = readSource(fileURLToPath(file));
+  return Buffer.concat([digestOf(source.bytes, options), module.script.createCachedData()]);
 }

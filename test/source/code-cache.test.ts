@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -49,6 +50,27 @@ describe('loadCachedModule', () => {
       { encoding: 'utf8' },
     );
     expect(JSON.parse(out)).toEqual([true, 8]);
+  });
+
+  it('checks the cache against a digest given by the build instead of hashing the source', () => {
+    const file = join(dir, 'given.cjs');
+    const cache = join(dir, 'given.cache');
+    writeFileSync(file, SOURCE);
+    const sourceDigest = createHash('sha256').update(SOURCE).digest('hex');
+    const first = loadCachedModule(pathToFileURL(file), pathToFileURL(cache), { sourceDigest });
+    writeFileSync(cache, createCodeCache(first, pathToFileURL(file), { sourceDigest }));
+    // The same bytes as a cache made by hashing: the two ways agree.
+    expect(readFileSync(cache).subarray(0, 32)).toEqual(
+      createCodeCache(first, pathToFileURL(file)).subarray(0, 32),
+    );
+    expect(loadCachedModule(pathToFileURL(file), pathToFileURL(cache), { sourceDigest }).cacheUsed).toBe(
+      true,
+    );
+    // A build's digest that is not the cache's: ignored.
+    const other = createHash('sha256').update('other').digest('hex');
+    expect(
+      loadCachedModule(pathToFileURL(file), pathToFileURL(cache), { sourceDigest: other }).cacheUsed,
+    ).toBe(false);
   });
 
   it('ignores a cache made from other source of the same length, and one that is garbage', () => {
