@@ -54,19 +54,28 @@ export async function diffRevisions(options: DiffRevisionsOptions): Promise<Blas
   checkRevision(options.base);
   if (options.head !== undefined) checkRevision(options.head);
   const dir = resolve(options.dir);
-  const opened = openRepository(
-    dir,
-    options.head === undefined ? [options.base] : [options.base, options.head],
-  );
+  // Started by diffIn once its reads are under way (git rev-parse is needed last); the same
+  // answer for every caller.
+  let opened: Promise<OpenedRepository> | undefined;
+  const open = () => {
+    if (!opened) {
+      opened = openRepository(
+        dir,
+        options.head === undefined ? [options.base] : [options.base, options.head],
+      );
+      opened.catch(() => undefined);
+    }
+    return opened;
+  };
   // Where the repository is, guessed from the file system, lets every read start now instead
   // of after `git rev-parse`; the guess is checked against git's answer before it counts.
   const guess = guessRepository(dir);
-  if (!guess) return diffIn(await opened, opened, dir, options);
-  const attempt = diffIn({ top: guess.top, prefix: checkPrefix(guess.prefix) }, opened, dir, options);
-  const [repo, radius] = await Promise.allSettled([opened, attempt]);
+  if (!guess) return diffIn(await open(), open, dir, options);
+  const attempt = diffIn({ top: guess.top, prefix: checkPrefix(guess.prefix) }, open, dir, options);
+  const [repo, radius] = await Promise.allSettled([open(), attempt]);
   if (repo.status === 'rejected') throw repo.reason;
   if (resolve(repo.value.top) !== resolve(guess.top) || repo.value.prefix !== guess.prefix) {
-    return diffIn(repo.value, opened, dir, options);
+    return diffIn(repo.value, open, dir, options);
   }
   if (radius.status === 'rejected') throw radius.reason;
   return radius.value;
@@ -74,7 +83,7 @@ export async function diffRevisions(options: DiffRevisionsOptions): Promise<Blas
 
 async function diffIn(
   repo: { top: string; prefix: string },
-  opened: Promise<OpenedRepository>,
+  open: () => Promise<OpenedRepository>,
   dir: string,
   options: DiffRevisionsOptions,
 ): Promise<BlastRadius> {
@@ -82,19 +91,20 @@ async function diffIn(
   const { base, head } = options;
   const headLabel = head ?? 'work tree';
   const commits = async () => {
-    const c = (await opened).commits;
+    const c = (await open()).commits;
     return { base: c[0]!, head: head === undefined ? undefined : c[1]! };
   };
   // A whole revision is spooled (see BlobReader); a targeted read is small, and its changed
   // files come from git diff-tree without their sizes.
   const blobs = new BlobReader(top, { spool: options.full === true });
-  blobs.start();
   if (options.full) {
     const reads = [listPolicyRevision(top, blobs, base, { prefix })];
     if (head !== undefined) reads.push(listPolicyRevision(top, blobs, head, { prefix }));
+    blobs.start();
     // Agents are counted as the targeted diff counts them (files, broken ones too), so the two
     // agree on how many are unchanged.
     const headCount = head === undefined ? undefined : countPolicyFiles(top, head, 'agents', { prefix });
+    open();
     const sides = loadDiffCore();
     for (const p of [headCount, sides]) p?.catch(() => undefined);
     const onDisk = head === undefined ? readPolicyDir(dir) : undefined;
@@ -113,11 +123,18 @@ async function diffIn(
   // Everything that does not depend on another read starts at once: git processes are most of
   // the cost of a small diff, and they run while the parsers load. Head's shared files are
   // base's listing with the changes diff-tree names applied: one ls-tree fewer.
+  // The longest first: diff-tree, whose answer the last reads wait for.
   const changedRead = changedPolicyPaths(top, base, head, { prefix });
-  const baseSharedRead = listPolicyRevision(top, blobs, base, { prefix, folders: SHARED_FOLDERS });
+  const baseSharedRead = listPolicyRevision(top, blobs, base, {
+    prefix,
+    folders: SHARED_FOLDERS,
+    keepEntries: true,
+  });
+  blobs.start();
   const headCount = head === undefined ? undefined : countPolicyFiles(top, head, 'agents', { prefix });
   // Awaited later: a failure before then must not count as unhandled.
   headCount?.catch(() => undefined);
+  open();
   const sides = loadDiffCore();
   sides.catch(() => undefined);
   const headOnDisk = head === undefined ? readPolicyDir(dir, { folders: SHARED_FOLDERS }) : undefined;

@@ -78,11 +78,12 @@ export function listPolicyRevision(
   repoDir: string,
   blobs: BlobReader,
   revision: string,
-  options: { prefix: string; folders?: readonly string[] | undefined },
+  options: { prefix: string; folders?: readonly string[] | undefined; keepEntries?: boolean },
 ): PendingRead {
   const under = (path: string) => (options.prefix ? `${options.prefix}/${path}` : path);
   const folders = options.folders ?? POLICY_FOLDERS;
   const collector = new ReadCollector(options.prefix, blobs, revision);
+  collector.keepEntries = options.keepEntries === true;
   const listed = streamGit(
     repoDir,
     [
@@ -169,7 +170,10 @@ export function readTreeEntries(blobs: BlobReader, entries: readonly TreeEntry[]
 /** A read in progress: its listing, and its result once the blob reader has answered. */
 export interface PendingRead {
   listed: Promise<void>;
-  /** The entries listed (complete once `listed` has settled), paths relative to the policy folder. */
+  /**
+   * The entries listed (complete once `listed` has settled, and kept only when asked for),
+   * paths relative to the policy folder.
+   */
   entries: () => readonly TreeEntry[];
   result: () => ReadResult;
 }
@@ -203,8 +207,9 @@ export async function finishReads(blobs: BlobReader, reads: readonly PendingRead
  * then the listing's problems in listing order, then the files that could not be decoded.
  */
 class ReadCollector {
-  /** Every entry accepted, its path relative to the policy folder. */
+  /** Every entry accepted, its path relative to the policy folder (when asked to keep them). */
   readonly entries: TreeEntry[] = [];
+  keepEntries = false;
   /** Problems in listing order; a slot is filled later when the blob turns out too large. */
   private readonly listed: (Diagnostic | undefined)[] = [];
   private readonly files: SourceFile[] = [];
@@ -222,7 +227,7 @@ class ReadCollector {
       this.prefix && raw.path.startsWith(this.prefix + '/')
         ? raw.path.slice(this.prefix.length + 1)
         : raw.path;
-    this.entries.push(path === raw.path ? raw : { ...raw, path });
+    if (this.keepEntries) this.entries.push(path === raw.path ? raw : { ...raw, path });
     if (path === '.gitmodules') {
       this.listed.push(
         fileProblem(path, 'submodule', 'the policy repository declares git submodules', {
@@ -265,8 +270,14 @@ class ReadCollector {
       <T>(key: (x: T) => string) =>
       (a: T, b: T) =>
         comparePaths(key(a), key(b));
+    // Files come in listing order, which is git's (by path bytes): sorted by path already but
+    // for names beyond ASCII and blobs read once for two paths. One pass to check spares a sort.
+    const { files } = this;
+    let sorted = true;
+    for (let i = 1; i < files.length && sorted; i++)
+      sorted = comparePaths(files[i - 1]!.path, files[i]!.path) < 0;
     return {
-      files: this.files.sort(byPath((f) => f.path)),
+      files: sorted ? files : files.sort(byPath((f) => f.path)),
       diagnostics: [
         ...this.listed.filter((d): d is Diagnostic => d !== undefined),
         ...this.undecodable.sort(byPath((d) => d.file)),
