@@ -14,8 +14,11 @@ const KEY = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
 // Plain strings: a letter first (so never a number, a date or an indicator), then anything
 // printable; '#' (a comment), ': ' (a mapping) and a trailing ':' are checked apart. Inside a
 // flow collection, its own punctuation is refused too.
-const PLAIN_BLOCK = /^[A-Za-z_][^\p{Cc}]*$/u;
-const PLAIN_FLOW = /^[A-Za-z_][^\p{Cc},[\]{}]*$/u;
+// A dot then a letter or a slash starts a plain string too (.leash/state), but for the core
+// schema's .inf and .nan.
+const PLAIN_BLOCK = /^(?:[A-Za-z_]|\.[A-Za-z/])[^\p{Cc}]*$/u;
+const PLAIN_FLOW = /^(?:[A-Za-z_]|\.[A-Za-z/])[^\p{Cc},[\]{}]*$/u;
+const SPECIAL_FLOAT = /^\.(?:inf|Inf|INF|nan|NaN|NAN)$/;
 const INT = /^(?:0|[1-9][0-9]{0,14})$/;
 // YAML 1.2's core schema has no timestamps: a date is a string, as js-yaml reads it there.
 const DATE =
@@ -284,6 +287,13 @@ function scalar(text: string, flow = false): unknown {
   if (Object.hasOwn(SPECIAL, text)) return SPECIAL[text];
   if (INT.test(text)) return Number(text);
   if (DATE.test(text) || DURATION.test(text) || TIMES.test(text)) return text;
-  if (!(flow ? PLAIN_FLOW : PLAIN_BLOCK).test(text) || text.includes(': ') || text.endsWith(':')) notSimple();
+  if (
+    !(flow ? PLAIN_FLOW : PLAIN_BLOCK).test(text) ||
+    SPECIAL_FLOAT.test(text) ||
+    text.includes(': ') ||
+    text.endsWith(':')
+  ) {
+    notSimple();
+  }
   return text;
 }

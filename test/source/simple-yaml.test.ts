@@ -74,6 +74,7 @@ spec:
 
   window: 06:00-19:00
   every: 90d
+  path: .leash/state
 `;
     expect(agreesOrDeclines(text)).toBe(true);
     expect(parseSimpleYaml(text)).toMatchObject({
@@ -95,6 +96,7 @@ spec:
         literal: '# not a comment\nkept: as text\n',
         window: '06:00-19:00',
         every: '90d',
+        path: '.leash/state',
       },
     });
   });
@@ -131,6 +133,8 @@ spec:
     ['a plain scalar starting with an indicator', 'a: -b\n'],
     ['a leading-zero number', 'a: 007\n'],
     ['a special float', 'a: .inf\n'],
+    ['a special float in capitals', 'a: .NaN\n'],
+    ['a fraction without its zero', 'a: .5\n'],
     ['deep nesting', Array.from({ length: 40 }, (_, i) => `${' '.repeat(i * 2)}k${i}:`).join('\n') + ' 1\n'],
   ])('leaves %s to the full parsers', (_name, text) => {
     expect(parseSimpleYaml(text)).toBeUndefined();
