@@ -1,16 +1,13 @@
 import { createRequire as __leashRequire } from 'node:module';
 const require = __leashRequire(import.meta.url);
 import {
-  RULES,
-  buildPolicyIndex,
   parsePointer,
-  sortDiagnostics,
   toPointer
-} from "./chunk-UOUG4XY6.js";
+} from "./chunk-AVR37PYG.js";
 import {
   CONFIG_FILE,
   LIMITS
-} from "./chunk-7N5FENZK.js";
+} from "./chunk-VME4SIF6.js";
 import {
   API_VERSION,
   KINDS
@@ -22,9 +19,9 @@ import {
   __toESM
 } from "./chunk-HLVYP3Z5.js";
 
-// node_modules/ajv/dist/runtime/ucs2length.js
+// ../main/node_modules/ajv/dist/runtime/ucs2length.js
 var require_ucs2length = __commonJS({
-  "node_modules/ajv/dist/runtime/ucs2length.js"(exports) {
+  "../main/node_modules/ajv/dist/runtime/ucs2length.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     function ucs2length(str2) {
@@ -48,9 +45,9 @@ var require_ucs2length = __commonJS({
   }
 });
 
-// node_modules/fast-deep-equal/index.js
+// ../main/node_modules/fast-deep-equal/index.js
 var require_fast_deep_equal = __commonJS({
-  "node_modules/fast-deep-equal/index.js"(exports, module) {
+  "../main/node_modules/fast-deep-equal/index.js"(exports, module) {
     "use strict";
     module.exports = function equal(a, b) {
       if (a === b) return true;
@@ -83,9 +80,9 @@ var require_fast_deep_equal = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/runtime/equal.js
+// ../main/node_modules/ajv/dist/runtime/equal.js
 var require_equal = __commonJS({
-  "node_modules/ajv/dist/runtime/equal.js"(exports) {
+  "../main/node_modules/ajv/dist/runtime/equal.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var equal = require_fast_deep_equal();
@@ -94,9 +91,9 @@ var require_equal = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/identity.js
+// ../main/node_modules/yaml/dist/nodes/identity.js
 var require_identity = __commonJS({
-  "node_modules/yaml/dist/nodes/identity.js"(exports) {
+  "../main/node_modules/yaml/dist/nodes/identity.js"(exports) {
     "use strict";
     var ALIAS = /* @__PURE__ */ Symbol.for("yaml.alias");
     var DOC = /* @__PURE__ */ Symbol.for("yaml.document");
@@ -151,9 +148,9 @@ var require_identity = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/visit.js
+// ../main/node_modules/yaml/dist/visit.js
 var require_visit = __commonJS({
-  "node_modules/yaml/dist/visit.js"(exports) {
+  "../main/node_modules/yaml/dist/visit.js"(exports) {
     "use strict";
     var identity = require_identity();
     var BREAK = /* @__PURE__ */ Symbol("break visit");
@@ -309,9 +306,9 @@ var require_visit = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/doc/directives.js
+// ../main/node_modules/yaml/dist/doc/directives.js
 var require_directives = __commonJS({
-  "node_modules/yaml/dist/doc/directives.js"(exports) {
+  "../main/node_modules/yaml/dist/doc/directives.js"(exports) {
     "use strict";
     var identity = require_identity();
     var visit = require_visit();
@@ -480,9 +477,9 @@ var require_directives = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/doc/anchors.js
+// ../main/node_modules/yaml/dist/doc/anchors.js
 var require_anchors = __commonJS({
-  "node_modules/yaml/dist/doc/anchors.js"(exports) {
+  "../main/node_modules/yaml/dist/doc/anchors.js"(exports) {
     "use strict";
     var identity = require_identity();
     var visit = require_visit();
@@ -550,9 +547,9 @@ var require_anchors = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/doc/applyReviver.js
+// ../main/node_modules/yaml/dist/doc/applyReviver.js
 var require_applyReviver = __commonJS({
-  "node_modules/yaml/dist/doc/applyReviver.js"(exports) {
+  "../main/node_modules/yaml/dist/doc/applyReviver.js"(exports) {
     "use strict";
     function applyReviver(reviver, obj, key, val) {
       if (val && typeof val === "object") {
@@ -600,9 +597,9 @@ var require_applyReviver = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/toJS.js
+// ../main/node_modules/yaml/dist/nodes/toJS.js
 var require_toJS = __commonJS({
-  "node_modules/yaml/dist/nodes/toJS.js"(exports) {
+  "../main/node_modules/yaml/dist/nodes/toJS.js"(exports) {
     "use strict";
     var identity = require_identity();
     function toJS(value, arg, ctx) {
@@ -630,9 +627,9 @@ var require_toJS = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/Node.js
+// ../main/node_modules/yaml/dist/nodes/Node.js
 var require_Node = __commonJS({
-  "node_modules/yaml/dist/nodes/Node.js"(exports) {
+  "../main/node_modules/yaml/dist/nodes/Node.js"(exports) {
     "use strict";
     var applyReviver = require_applyReviver();
     var identity = require_identity();
@@ -671,9 +668,9 @@ var require_Node = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/Alias.js
+// ../main/node_modules/yaml/dist/nodes/Alias.js
 var require_Alias = __commonJS({
-  "node_modules/yaml/dist/nodes/Alias.js"(exports) {
+  "../main/node_modules/yaml/dist/nodes/Alias.js"(exports) {
     "use strict";
     var anchors = require_anchors();
     var visit = require_visit();
@@ -789,9 +786,9 @@ var require_Alias = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/Scalar.js
+// ../main/node_modules/yaml/dist/nodes/Scalar.js
 var require_Scalar = __commonJS({
-  "node_modules/yaml/dist/nodes/Scalar.js"(exports) {
+  "../main/node_modules/yaml/dist/nodes/Scalar.js"(exports) {
     "use strict";
     var identity = require_identity();
     var Node = require_Node();
@@ -819,9 +816,9 @@ var require_Scalar = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/doc/createNode.js
+// ../main/node_modules/yaml/dist/doc/createNode.js
 var require_createNode = __commonJS({
-  "node_modules/yaml/dist/doc/createNode.js"(exports) {
+  "../main/node_modules/yaml/dist/doc/createNode.js"(exports) {
     "use strict";
     var Alias = require_Alias();
     var identity = require_identity();
@@ -894,9 +891,9 @@ var require_createNode = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/Collection.js
+// ../main/node_modules/yaml/dist/nodes/Collection.js
 var require_Collection = __commonJS({
-  "node_modules/yaml/dist/nodes/Collection.js"(exports) {
+  "../main/node_modules/yaml/dist/nodes/Collection.js"(exports) {
     "use strict";
     var createNode = require_createNode();
     var identity = require_identity();
@@ -1037,9 +1034,9 @@ var require_Collection = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyComment.js
+// ../main/node_modules/yaml/dist/stringify/stringifyComment.js
 var require_stringifyComment = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyComment.js"(exports) {
+  "../main/node_modules/yaml/dist/stringify/stringifyComment.js"(exports) {
     "use strict";
     var stringifyComment = (str2) => str2.replace(/^(?!$)(?: $)?/gm, "#");
     function indentComment(comment, indent) {
@@ -1054,9 +1051,9 @@ var require_stringifyComment = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/stringify/foldFlowLines.js
+// ../main/node_modules/yaml/dist/stringify/foldFlowLines.js
 var require_foldFlowLines = __commonJS({
-  "node_modules/yaml/dist/stringify/foldFlowLines.js"(exports) {
+  "../main/node_modules/yaml/dist/stringify/foldFlowLines.js"(exports) {
     "use strict";
     var FOLD_FLOW = "flow";
     var FOLD_BLOCK = "block";
@@ -1190,9 +1187,9 @@ ${indent}${text.slice(fold + 1, end2)}`;
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyString.js
+// ../main/node_modules/yaml/dist/stringify/stringifyString.js
 var require_stringifyString = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyString.js"(exports) {
+  "../main/node_modules/yaml/dist/stringify/stringifyString.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
     var foldFlowLines = require_foldFlowLines();
@@ -1473,9 +1470,9 @@ ${indent}`);
   }
 });
 
-// node_modules/yaml/dist/stringify/stringify.js
+// ../main/node_modules/yaml/dist/stringify/stringify.js
 var require_stringify = __commonJS({
-  "node_modules/yaml/dist/stringify/stringify.js"(exports) {
+  "../main/node_modules/yaml/dist/stringify/stringify.js"(exports) {
     "use strict";
     var anchors = require_anchors();
     var identity = require_identity();
@@ -1597,9 +1594,9 @@ ${ctx.indent}${str2}`;
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyPair.js
+// ../main/node_modules/yaml/dist/stringify/stringifyPair.js
 var require_stringifyPair = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyPair.js"(exports) {
+  "../main/node_modules/yaml/dist/stringify/stringifyPair.js"(exports) {
     "use strict";
     var identity = require_identity();
     var Scalar = require_Scalar();
@@ -1730,9 +1727,9 @@ ${ctx.indent}`;
   }
 });
 
-// node_modules/yaml/dist/log.js
+// ../main/node_modules/yaml/dist/log.js
 var require_log = __commonJS({
-  "node_modules/yaml/dist/log.js"(exports) {
+  "../main/node_modules/yaml/dist/log.js"(exports) {
     "use strict";
     var node_process = __require("process");
     function debug(logLevel, ...messages) {
@@ -1752,9 +1749,9 @@ var require_log = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/merge.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/merge.js
 var require_merge = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/merge.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/merge.js"(exports) {
     "use strict";
     var identity = require_identity();
     var Scalar = require_Scalar();
@@ -1812,9 +1809,9 @@ var require_merge = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/addPairToJSMap.js
+// ../main/node_modules/yaml/dist/nodes/addPairToJSMap.js
 var require_addPairToJSMap = __commonJS({
-  "node_modules/yaml/dist/nodes/addPairToJSMap.js"(exports) {
+  "../main/node_modules/yaml/dist/nodes/addPairToJSMap.js"(exports) {
     "use strict";
     var log = require_log();
     var merge2 = require_merge();
@@ -1876,9 +1873,9 @@ var require_addPairToJSMap = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/Pair.js
+// ../main/node_modules/yaml/dist/nodes/Pair.js
 var require_Pair = __commonJS({
-  "node_modules/yaml/dist/nodes/Pair.js"(exports) {
+  "../main/node_modules/yaml/dist/nodes/Pair.js"(exports) {
     "use strict";
     var createNode = require_createNode();
     var stringifyPair = require_stringifyPair();
@@ -1916,9 +1913,9 @@ var require_Pair = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyCollection.js
+// ../main/node_modules/yaml/dist/stringify/stringifyCollection.js
 var require_stringifyCollection = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyCollection.js"(exports) {
+  "../main/node_modules/yaml/dist/stringify/stringifyCollection.js"(exports) {
     "use strict";
     var identity = require_identity();
     var stringify = require_stringify();
@@ -2067,9 +2064,9 @@ ${indent}${end}`;
   }
 });
 
-// node_modules/yaml/dist/nodes/YAMLMap.js
+// ../main/node_modules/yaml/dist/nodes/YAMLMap.js
 var require_YAMLMap = __commonJS({
-  "node_modules/yaml/dist/nodes/YAMLMap.js"(exports) {
+  "../main/node_modules/yaml/dist/nodes/YAMLMap.js"(exports) {
     "use strict";
     var stringifyCollection = require_stringifyCollection();
     var addPairToJSMap = require_addPairToJSMap();
@@ -2211,9 +2208,9 @@ var require_YAMLMap = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/common/map.js
+// ../main/node_modules/yaml/dist/schema/common/map.js
 var require_map = __commonJS({
-  "node_modules/yaml/dist/schema/common/map.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/common/map.js"(exports) {
     "use strict";
     var identity = require_identity();
     var YAMLMap = require_YAMLMap();
@@ -2233,9 +2230,9 @@ var require_map = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/YAMLSeq.js
+// ../main/node_modules/yaml/dist/nodes/YAMLSeq.js
 var require_YAMLSeq = __commonJS({
-  "node_modules/yaml/dist/nodes/YAMLSeq.js"(exports) {
+  "../main/node_modules/yaml/dist/nodes/YAMLSeq.js"(exports) {
     "use strict";
     var createNode = require_createNode();
     var stringifyCollection = require_stringifyCollection();
@@ -2349,9 +2346,9 @@ var require_YAMLSeq = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/common/seq.js
+// ../main/node_modules/yaml/dist/schema/common/seq.js
 var require_seq = __commonJS({
-  "node_modules/yaml/dist/schema/common/seq.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/common/seq.js"(exports) {
     "use strict";
     var identity = require_identity();
     var YAMLSeq = require_YAMLSeq();
@@ -2371,9 +2368,9 @@ var require_seq = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/common/string.js
+// ../main/node_modules/yaml/dist/schema/common/string.js
 var require_string = __commonJS({
-  "node_modules/yaml/dist/schema/common/string.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/common/string.js"(exports) {
     "use strict";
     var stringifyString = require_stringifyString();
     var string = {
@@ -2390,9 +2387,9 @@ var require_string = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/common/null.js
+// ../main/node_modules/yaml/dist/schema/common/null.js
 var require_null2 = __commonJS({
-  "node_modules/yaml/dist/schema/common/null.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/common/null.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
     var nullTag = {
@@ -2408,9 +2405,9 @@ var require_null2 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/core/bool.js
+// ../main/node_modules/yaml/dist/schema/core/bool.js
 var require_bool = __commonJS({
-  "node_modules/yaml/dist/schema/core/bool.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/core/bool.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
     var boolTag = {
@@ -2432,9 +2429,9 @@ var require_bool = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyNumber.js
+// ../main/node_modules/yaml/dist/stringify/stringifyNumber.js
 var require_stringifyNumber = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyNumber.js"(exports) {
+  "../main/node_modules/yaml/dist/stringify/stringifyNumber.js"(exports) {
     "use strict";
     function stringifyNumber({ format, minFractionDigits, tag, value }) {
       if (typeof value === "bigint")
@@ -2459,9 +2456,9 @@ var require_stringifyNumber = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/core/float.js
+// ../main/node_modules/yaml/dist/schema/core/float.js
 var require_float = __commonJS({
-  "node_modules/yaml/dist/schema/core/float.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/core/float.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
     var stringifyNumber = require_stringifyNumber();
@@ -2505,9 +2502,9 @@ var require_float = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/core/int.js
+// ../main/node_modules/yaml/dist/schema/core/int.js
 var require_int = __commonJS({
-  "node_modules/yaml/dist/schema/core/int.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/core/int.js"(exports) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
@@ -2550,9 +2547,9 @@ var require_int = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/core/schema.js
+// ../main/node_modules/yaml/dist/schema/core/schema.js
 var require_schema = __commonJS({
-  "node_modules/yaml/dist/schema/core/schema.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/core/schema.js"(exports) {
     "use strict";
     var map2 = require_map();
     var _null2 = require_null2();
@@ -2578,9 +2575,9 @@ var require_schema = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/json/schema.js
+// ../main/node_modules/yaml/dist/schema/json/schema.js
 var require_schema2 = __commonJS({
-  "node_modules/yaml/dist/schema/json/schema.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/json/schema.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
     var map2 = require_map();
@@ -2645,9 +2642,9 @@ var require_schema2 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/binary.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/binary.js
 var require_binary = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/binary.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/binary.js"(exports) {
     "use strict";
     var node_buffer = __require("buffer");
     var Scalar = require_Scalar();
@@ -2711,9 +2708,9 @@ var require_binary = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/pairs.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/pairs.js
 var require_pairs = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/pairs.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/pairs.js"(exports) {
     "use strict";
     var identity = require_identity();
     var Pair = require_Pair();
@@ -2789,9 +2786,9 @@ ${cn.comment}` : item.comment;
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/omap.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/omap.js
 var require_omap = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/omap.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/omap.js"(exports) {
     "use strict";
     var identity = require_identity();
     var toJS = require_toJS();
@@ -2867,9 +2864,9 @@ var require_omap = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/bool.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/bool.js
 var require_bool2 = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/bool.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/bool.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
     function boolStringify({ value, source }, ctx) {
@@ -2899,9 +2896,9 @@ var require_bool2 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/float.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/float.js
 var require_float2 = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/float.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/float.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
     var stringifyNumber = require_stringifyNumber();
@@ -2948,9 +2945,9 @@ var require_float2 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/int.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/int.js
 var require_int2 = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/int.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/int.js"(exports) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
@@ -3027,9 +3024,9 @@ var require_int2 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/set.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/set.js
 var require_set = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/set.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/set.js"(exports) {
     "use strict";
     var identity = require_identity();
     var Pair = require_Pair();
@@ -3116,9 +3113,9 @@ var require_set = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/timestamp.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/timestamp.js
 var require_timestamp = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/timestamp.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/timestamp.js"(exports) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     function parseSexagesimal(str2, asBigInt) {
@@ -3204,9 +3201,9 @@ var require_timestamp = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/schema.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/schema.js
 var require_schema3 = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/schema.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/schema.js"(exports) {
     "use strict";
     var map2 = require_map();
     var _null2 = require_null2();
@@ -3248,9 +3245,9 @@ var require_schema3 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/tags.js
+// ../main/node_modules/yaml/dist/schema/tags.js
 var require_tags = __commonJS({
-  "node_modules/yaml/dist/schema/tags.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/tags.js"(exports) {
     "use strict";
     var map2 = require_map();
     var _null2 = require_null2();
@@ -3342,9 +3339,9 @@ var require_tags = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/Schema.js
+// ../main/node_modules/yaml/dist/schema/Schema.js
 var require_Schema = __commonJS({
-  "node_modules/yaml/dist/schema/Schema.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/Schema.js"(exports) {
     "use strict";
     var identity = require_identity();
     var map2 = require_map();
@@ -3374,9 +3371,9 @@ var require_Schema = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyDocument.js
+// ../main/node_modules/yaml/dist/stringify/stringifyDocument.js
 var require_stringifyDocument = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyDocument.js"(exports) {
+  "../main/node_modules/yaml/dist/stringify/stringifyDocument.js"(exports) {
     "use strict";
     var identity = require_identity();
     var stringify = require_stringify();
@@ -3454,9 +3451,9 @@ var require_stringifyDocument = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/doc/Document.js
+// ../main/node_modules/yaml/dist/doc/Document.js
 var require_Document = __commonJS({
-  "node_modules/yaml/dist/doc/Document.js"(exports) {
+  "../main/node_modules/yaml/dist/doc/Document.js"(exports) {
     "use strict";
     var Alias = require_Alias();
     var Collection = require_Collection();
@@ -3763,9 +3760,9 @@ var require_Document = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/errors.js
+// ../main/node_modules/yaml/dist/errors.js
 var require_errors = __commonJS({
-  "node_modules/yaml/dist/errors.js"(exports) {
+  "../main/node_modules/yaml/dist/errors.js"(exports) {
     "use strict";
     var YAMLError = class extends Error {
       constructor(name, pos, code, message) {
@@ -3828,9 +3825,9 @@ ${pointer}
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-props.js
+// ../main/node_modules/yaml/dist/compose/resolve-props.js
 var require_resolve_props = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-props.js"(exports) {
+  "../main/node_modules/yaml/dist/compose/resolve-props.js"(exports) {
     "use strict";
     function resolveProps(tokens, { flow, indicator, next, offset, onError, parentIndent, startOnNewline }) {
       let spaceBefore = false;
@@ -3962,9 +3959,9 @@ var require_resolve_props = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/util-contains-newline.js
+// ../main/node_modules/yaml/dist/compose/util-contains-newline.js
 var require_util_contains_newline = __commonJS({
-  "node_modules/yaml/dist/compose/util-contains-newline.js"(exports) {
+  "../main/node_modules/yaml/dist/compose/util-contains-newline.js"(exports) {
     "use strict";
     function containsNewline(key) {
       if (!key)
@@ -4004,9 +4001,9 @@ var require_util_contains_newline = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/util-flow-indent-check.js
+// ../main/node_modules/yaml/dist/compose/util-flow-indent-check.js
 var require_util_flow_indent_check = __commonJS({
-  "node_modules/yaml/dist/compose/util-flow-indent-check.js"(exports) {
+  "../main/node_modules/yaml/dist/compose/util-flow-indent-check.js"(exports) {
     "use strict";
     var utilContainsNewline = require_util_contains_newline();
     function flowIndentCheck(indent, fc, onError) {
@@ -4022,9 +4019,9 @@ var require_util_flow_indent_check = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/util-map-includes.js
+// ../main/node_modules/yaml/dist/compose/util-map-includes.js
 var require_util_map_includes = __commonJS({
-  "node_modules/yaml/dist/compose/util-map-includes.js"(exports) {
+  "../main/node_modules/yaml/dist/compose/util-map-includes.js"(exports) {
     "use strict";
     var identity = require_identity();
     function mapIncludes(ctx, items, search) {
@@ -4038,9 +4035,9 @@ var require_util_map_includes = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-block-map.js
+// ../main/node_modules/yaml/dist/compose/resolve-block-map.js
 var require_resolve_block_map = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-block-map.js"(exports) {
+  "../main/node_modules/yaml/dist/compose/resolve-block-map.js"(exports) {
     "use strict";
     var Pair = require_Pair();
     var YAMLMap = require_YAMLMap();
@@ -4146,9 +4143,9 @@ var require_resolve_block_map = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-block-seq.js
+// ../main/node_modules/yaml/dist/compose/resolve-block-seq.js
 var require_resolve_block_seq = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-block-seq.js"(exports) {
+  "../main/node_modules/yaml/dist/compose/resolve-block-seq.js"(exports) {
     "use strict";
     var YAMLSeq = require_YAMLSeq();
     var resolveProps = require_resolve_props();
@@ -4197,9 +4194,9 @@ var require_resolve_block_seq = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-end.js
+// ../main/node_modules/yaml/dist/compose/resolve-end.js
 var require_resolve_end = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-end.js"(exports) {
+  "../main/node_modules/yaml/dist/compose/resolve-end.js"(exports) {
     "use strict";
     function resolveEnd(end, offset, reqSpace, onError) {
       let comment = "";
@@ -4240,9 +4237,9 @@ var require_resolve_end = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-flow-collection.js
+// ../main/node_modules/yaml/dist/compose/resolve-flow-collection.js
 var require_resolve_flow_collection = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-flow-collection.js"(exports) {
+  "../main/node_modules/yaml/dist/compose/resolve-flow-collection.js"(exports) {
     "use strict";
     var identity = require_identity();
     var Pair = require_Pair();
@@ -4434,9 +4431,9 @@ var require_resolve_flow_collection = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/compose-collection.js
+// ../main/node_modules/yaml/dist/compose/compose-collection.js
 var require_compose_collection = __commonJS({
-  "node_modules/yaml/dist/compose/compose-collection.js"(exports) {
+  "../main/node_modules/yaml/dist/compose/compose-collection.js"(exports) {
     "use strict";
     var identity = require_identity();
     var Scalar = require_Scalar();
@@ -4499,18 +4496,18 @@ var require_compose_collection = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-block-scalar.js
+// ../main/node_modules/yaml/dist/compose/resolve-block-scalar.js
 var require_resolve_block_scalar = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-block-scalar.js"(exports) {
+  "../main/node_modules/yaml/dist/compose/resolve-block-scalar.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
-    function resolveBlockScalar(ctx, scalar, onError) {
-      const start = scalar.offset;
-      const header = parseBlockScalarHeader(scalar, ctx.options.strict, onError);
+    function resolveBlockScalar(ctx, scalar2, onError) {
+      const start = scalar2.offset;
+      const header = parseBlockScalarHeader(scalar2, ctx.options.strict, onError);
       if (!header)
         return { value: "", type: null, comment: "", range: [start, start, start] };
       const type2 = header.mode === ">" ? Scalar.Scalar.BLOCK_FOLDED : Scalar.Scalar.BLOCK_LITERAL;
-      const lines = scalar.source ? splitLines(scalar.source) : [];
+      const lines = scalar2.source ? splitLines(scalar2.source) : [];
       let chompStart = lines.length;
       for (let i = lines.length - 1; i >= 0; --i) {
         const content = lines[i][1];
@@ -4522,12 +4519,12 @@ var require_resolve_block_scalar = __commonJS({
       if (chompStart === 0) {
         const value2 = header.chomp === "+" && lines.length > 0 ? "\n".repeat(Math.max(1, lines.length - 1)) : "";
         let end2 = start + header.length;
-        if (scalar.source)
-          end2 += scalar.source.length;
+        if (scalar2.source)
+          end2 += scalar2.source.length;
         return { value: value2, type: type2, comment: header.comment, range: [start, end2, end2] };
       }
-      let trimIndent = scalar.indent + header.indent;
-      let offset = scalar.offset + header.length;
+      let trimIndent = scalar2.indent + header.indent;
+      let offset = scalar2.offset + header.length;
       let contentStart = 0;
       for (let i = 0; i < chompStart; ++i) {
         const [indent, content] = lines[i];
@@ -4605,7 +4602,7 @@ var require_resolve_block_scalar = __commonJS({
         default:
           value += "\n";
       }
-      const end = start + header.length + scalar.source.length;
+      const end = start + header.length + scalar2.source.length;
       return { value, type: type2, comment: header.comment, range: [start, end, end] };
     }
     function parseBlockScalarHeader({ offset, props }, strict, onError) {
@@ -4682,14 +4679,14 @@ var require_resolve_block_scalar = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-flow-scalar.js
+// ../main/node_modules/yaml/dist/compose/resolve-flow-scalar.js
 var require_resolve_flow_scalar = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-flow-scalar.js"(exports) {
+  "../main/node_modules/yaml/dist/compose/resolve-flow-scalar.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
     var resolveEnd = require_resolve_end();
-    function resolveFlowScalar(scalar, strict, onError) {
-      const { offset, type: type2, source, end } = scalar;
+    function resolveFlowScalar(scalar2, strict, onError) {
+      const { offset, type: type2, source, end } = scalar2;
       let _type;
       let value;
       const _onError = (rel, code, msg) => onError(offset + rel, code, msg);
@@ -4708,7 +4705,7 @@ var require_resolve_flow_scalar = __commonJS({
           break;
         /* istanbul ignore next should not happen */
         default:
-          onError(scalar, "UNEXPECTED_TOKEN", `Expected a flow scalar value, but found: ${type2}`);
+          onError(scalar2, "UNEXPECTED_TOKEN", `Expected a flow scalar value, but found: ${type2}`);
           return {
             value: "",
             type: null,
@@ -4903,9 +4900,9 @@ var require_resolve_flow_scalar = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/compose-scalar.js
+// ../main/node_modules/yaml/dist/compose/compose-scalar.js
 var require_compose_scalar = __commonJS({
-  "node_modules/yaml/dist/compose/compose-scalar.js"(exports) {
+  "../main/node_modules/yaml/dist/compose/compose-scalar.js"(exports) {
     "use strict";
     var identity = require_identity();
     var Scalar = require_Scalar();
@@ -4923,26 +4920,26 @@ var require_compose_scalar = __commonJS({
         tag = findScalarTagByTest(ctx, value, token, onError);
       else
         tag = ctx.schema[identity.SCALAR];
-      let scalar;
+      let scalar2;
       try {
         const res = tag.resolve(value, (msg) => onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg), ctx.options);
-        scalar = identity.isScalar(res) ? res : new Scalar.Scalar(res);
+        scalar2 = identity.isScalar(res) ? res : new Scalar.Scalar(res);
       } catch (error) {
         const msg = error instanceof Error ? error.message : String(error);
         onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg);
-        scalar = new Scalar.Scalar(value);
+        scalar2 = new Scalar.Scalar(value);
       }
-      scalar.range = range;
-      scalar.source = value;
+      scalar2.range = range;
+      scalar2.source = value;
       if (type2)
-        scalar.type = type2;
+        scalar2.type = type2;
       if (tagName)
-        scalar.tag = tagName;
+        scalar2.tag = tagName;
       if (tag.format)
-        scalar.format = tag.format;
+        scalar2.format = tag.format;
       if (comment)
-        scalar.comment = comment;
-      return scalar;
+        scalar2.comment = comment;
+      return scalar2;
     }
     function findScalarTagByName(schema2, value, tagName, tagToken, onError) {
       if (tagName === "!")
@@ -4984,9 +4981,9 @@ var require_compose_scalar = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/util-empty-scalar-position.js
+// ../main/node_modules/yaml/dist/compose/util-empty-scalar-position.js
 var require_util_empty_scalar_position = __commonJS({
-  "node_modules/yaml/dist/compose/util-empty-scalar-position.js"(exports) {
+  "../main/node_modules/yaml/dist/compose/util-empty-scalar-position.js"(exports) {
     "use strict";
     function emptyScalarPosition(offset, before, pos) {
       if (before) {
@@ -5014,9 +5011,9 @@ var require_util_empty_scalar_position = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/compose-node.js
+// ../main/node_modules/yaml/dist/compose/compose-node.js
 var require_compose_node = __commonJS({
-  "node_modules/yaml/dist/compose/compose-node.js"(exports) {
+  "../main/node_modules/yaml/dist/compose/compose-node.js"(exports) {
     "use strict";
     var Alias = require_Alias();
     var identity = require_identity();
@@ -5120,9 +5117,9 @@ var require_compose_node = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/compose-doc.js
+// ../main/node_modules/yaml/dist/compose/compose-doc.js
 var require_compose_doc = __commonJS({
-  "node_modules/yaml/dist/compose/compose-doc.js"(exports) {
+  "../main/node_modules/yaml/dist/compose/compose-doc.js"(exports) {
     "use strict";
     var Document = require_Document();
     var composeNode = require_compose_node();
@@ -5163,9 +5160,9 @@ var require_compose_doc = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/composer.js
+// ../main/node_modules/yaml/dist/compose/composer.js
 var require_composer = __commonJS({
-  "node_modules/yaml/dist/compose/composer.js"(exports) {
+  "../main/node_modules/yaml/dist/compose/composer.js"(exports) {
     "use strict";
     var node_process = __require("process");
     var directives = require_directives();
@@ -5371,9 +5368,9 @@ ${end.comment}` : end.comment;
   }
 });
 
-// node_modules/yaml/dist/parse/cst-scalar.js
+// ../main/node_modules/yaml/dist/parse/cst-scalar.js
 var require_cst_scalar = __commonJS({
-  "node_modules/yaml/dist/parse/cst-scalar.js"(exports) {
+  "../main/node_modules/yaml/dist/parse/cst-scalar.js"(exports) {
     "use strict";
     var resolveBlockScalar = require_resolve_block_scalar();
     var resolveFlowScalar = require_resolve_flow_scalar();
@@ -5556,9 +5553,9 @@ var require_cst_scalar = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/cst-stringify.js
+// ../main/node_modules/yaml/dist/parse/cst-stringify.js
 var require_cst_stringify = __commonJS({
-  "node_modules/yaml/dist/parse/cst-stringify.js"(exports) {
+  "../main/node_modules/yaml/dist/parse/cst-stringify.js"(exports) {
     "use strict";
     var stringify = (cst) => "type" in cst ? stringifyToken(cst) : stringifyItem(cst);
     function stringifyToken(token) {
@@ -5617,9 +5614,9 @@ var require_cst_stringify = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/cst-visit.js
+// ../main/node_modules/yaml/dist/parse/cst-visit.js
 var require_cst_visit = __commonJS({
-  "node_modules/yaml/dist/parse/cst-visit.js"(exports) {
+  "../main/node_modules/yaml/dist/parse/cst-visit.js"(exports) {
     "use strict";
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
@@ -5679,9 +5676,9 @@ var require_cst_visit = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/cst.js
+// ../main/node_modules/yaml/dist/parse/cst.js
 var require_cst = __commonJS({
-  "node_modules/yaml/dist/parse/cst.js"(exports) {
+  "../main/node_modules/yaml/dist/parse/cst.js"(exports) {
     "use strict";
     var cstScalar = require_cst_scalar();
     var cstStringify = require_cst_stringify();
@@ -5781,9 +5778,9 @@ var require_cst = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/lexer.js
+// ../main/node_modules/yaml/dist/parse/lexer.js
 var require_lexer = __commonJS({
-  "node_modules/yaml/dist/parse/lexer.js"(exports) {
+  "../main/node_modules/yaml/dist/parse/lexer.js"(exports) {
     "use strict";
     var cst = require_cst();
     function isEmpty(ch) {
@@ -6370,9 +6367,9 @@ var require_lexer = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/line-counter.js
+// ../main/node_modules/yaml/dist/parse/line-counter.js
 var require_line_counter = __commonJS({
-  "node_modules/yaml/dist/parse/line-counter.js"(exports) {
+  "../main/node_modules/yaml/dist/parse/line-counter.js"(exports) {
     "use strict";
     var LineCounter3 = class {
       constructor() {
@@ -6401,9 +6398,9 @@ var require_line_counter = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/parser.js
+// ../main/node_modules/yaml/dist/parse/parser.js
 var require_parser = __commonJS({
-  "node_modules/yaml/dist/parse/parser.js"(exports) {
+  "../main/node_modules/yaml/dist/parse/parser.js"(exports) {
     "use strict";
     var node_process = __require("process");
     var cst = require_cst();
@@ -6770,37 +6767,37 @@ var require_parser = __commonJS({
           };
         }
       }
-      *scalar(scalar) {
+      *scalar(scalar2) {
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
           const start = getFirstKeyStartProps(prev);
           let sep;
-          if (scalar.end) {
-            sep = scalar.end;
+          if (scalar2.end) {
+            sep = scalar2.end;
             sep.push(this.sourceToken);
-            delete scalar.end;
+            delete scalar2.end;
           } else
             sep = [this.sourceToken];
           const map2 = {
             type: "block-map",
-            offset: scalar.offset,
-            indent: scalar.indent,
-            items: [{ start, key: scalar, sep }]
+            offset: scalar2.offset,
+            indent: scalar2.indent,
+            items: [{ start, key: scalar2, sep }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map2;
         } else
-          yield* this.lineEnd(scalar);
+          yield* this.lineEnd(scalar2);
       }
-      *blockScalar(scalar) {
+      *blockScalar(scalar2) {
         switch (this.type) {
           case "space":
           case "comment":
           case "newline":
-            scalar.props.push(this.sourceToken);
+            scalar2.props.push(this.sourceToken);
             return;
           case "scalar":
-            scalar.source = this.source;
+            scalar2.source = this.source;
             this.atNewLine = true;
             this.indent = 0;
             if (this.onNewLine) {
@@ -7275,9 +7272,9 @@ var require_parser = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/public-api.js
+// ../main/node_modules/yaml/dist/public-api.js
 var require_public_api = __commonJS({
-  "node_modules/yaml/dist/public-api.js"(exports) {
+  "../main/node_modules/yaml/dist/public-api.js"(exports) {
     "use strict";
     var composer = require_composer();
     var Document = require_Document();
@@ -7372,9 +7369,9 @@ var require_public_api = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/index.js
+// ../main/node_modules/yaml/dist/index.js
 var require_dist = __commonJS({
-  "node_modules/yaml/dist/index.js"(exports) {
+  "../main/node_modules/yaml/dist/index.js"(exports) {
     "use strict";
     var composer = require_composer();
     var Document = require_Document();
@@ -7423,46 +7420,6 @@ var require_dist = __commonJS({
     exports.visitAsync = visit.visitAsync;
   }
 });
-
-// src/lint/run.ts
-function runLint(index, options) {
-  const rules = options.rules ?? RULES;
-  const overrides = index.config?.data.spec.lint?.rules ?? {};
-  const out = [];
-  const known = new Set(RULES.map((r) => r.id));
-  for (const id of Object.keys(overrides)) {
-    if (!known.has(id)) {
-      out.push({
-        ruleId: "unknown-rule",
-        severity: "error",
-        message: `'${id}' is not a lint rule`,
-        hint: "Run `leash rules` for the list of rule ids.",
-        file: index.config.file,
-        pointer: toPointer("spec", "lint", "rules", id),
-        on: "key"
-      });
-    }
-  }
-  for (const rule of rules) {
-    const configured = overrides[rule.id];
-    if (configured === "off") continue;
-    const severity = configured ?? rule.meta.severity;
-    rule.check({
-      index,
-      now: options.now,
-      report: (finding) => out.push({
-        ruleId: rule.id,
-        severity,
-        message: finding.message,
-        hint: finding.hint ?? rule.meta.hint,
-        file: finding.file,
-        pointer: finding.pointer,
-        ...finding.on ? { on: finding.on } : {}
-      })
-    });
-  }
-  return out;
-}
 
 // src/schema/validators.generated.js
 var validators_generated_exports = {};
@@ -15379,10 +15336,13 @@ function describePathTrick(value) {
 }
 function checkNames(file, data) {
   const out = [];
-  const stack = [[data, ""]];
+  const stack = [{ value: data, parent: void 0, segment: "", depth: 0 }];
   while (stack.length > 0 && out.length <= LIMITS.maxDiagnosticsPerFile) {
-    const [value, pointer] = stack.pop();
+    const visit = stack.pop();
+    const { value, depth } = visit;
     if (typeof value === "string") {
+      if (depth > MAX_REFERENCE_DEPTH) continue;
+      const pointer = pointerOf(visit);
       if (!REFERENCE_POINTER.test(pointer)) continue;
       const odd = PLAIN_ASCII.test(value) ? void 0 : describeNonAscii(value);
       if (odd) {
@@ -15408,9 +15368,12 @@ function checkNames(file, data) {
         });
       }
     } else if (Array.isArray(value)) {
-      value.forEach((v, i) => stack.push([v, pointer + toPointer(i)]));
+      for (let i = 0; i < value.length; i++) {
+        stack.push({ value: value[i], parent: visit, segment: i, depth: depth + 1 });
+      }
     } else if (value !== null && typeof value === "object") {
       for (const [key, v] of Object.entries(value)) {
+        const child = { value: v, parent: visit, segment: key, depth: depth + 1 };
         const odd = PLAIN_ASCII.test(key) ? void 0 : describeNonAscii(key);
         if (odd && out.length <= LIMITS.maxDiagnosticsPerFile) {
           out.push({
@@ -15419,15 +15382,21 @@ function checkNames(file, data) {
             message: `the key '${printable(key)}' contains ${odd}`,
             hint: "Keys must be plain ASCII so that a reviewer sees what they get.",
             file,
-            pointer: pointer + toPointer(key),
+            pointer: pointerOf(child),
             on: "key"
           });
         }
-        stack.push([v, pointer + toPointer(key)]);
+        stack.push(child);
       }
     }
   }
   return out;
+}
+var MAX_REFERENCE_DEPTH = 5;
+function pointerOf(visit) {
+  const segments = [];
+  for (let v = visit; v?.parent; v = v.parent) segments.push(v.segment);
+  return toPointer(...segments.reverse());
 }
 var UNPRINTABLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Co}\p{Cn}\p{Cs}]/gu;
 function printable(s) {
@@ -15437,7 +15406,7 @@ function printable(s) {
   return shown.slice(0, cut) + "...";
 }
 
-// node_modules/js-yaml/dist/js-yaml.mjs
+// ../main/node_modules/js-yaml/dist/js-yaml.mjs
 function getDefaultExportFromCjs(x) {
   return x && x.__esModule && Object.prototype.hasOwnProperty.call(x, "default") ? x["default"] : x;
 }
@@ -18719,6 +18688,237 @@ function skipQuotedOnLine(text, start, quote) {
   return -1;
 }
 
+// src/source/simple-yaml.ts
+var KEY = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
+var PLAIN_BLOCK = /^(?:[A-Za-z_]|\.[A-Za-z/])[^\p{Cc}]*$/u;
+var PLAIN_FLOW = /^(?:[A-Za-z_]|\.[A-Za-z/])[^\p{Cc},[\]{}]*$/u;
+var SPECIAL_FLOAT = /^\.(?:inf|Inf|INF|nan|NaN|NAN)$/;
+var INT = /^(?:0|[1-9][0-9]{0,14})$/;
+var DATE2 = /^[0-9]{4}-[0-9]{2}-[0-9]{2}(?:T[0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?(?:Z|[+-][0-9]{2}:[0-9]{2}))?$/;
+var DURATION = /^[1-9][0-9]{0,5}[dhmswy]$/;
+var TIMES = /^[0-9]{2}:[0-9]{2}(?:-[0-9]{2}:[0-9]{2})?$/;
+var SPECIAL = {
+  null: null,
+  Null: null,
+  NULL: null,
+  "~": null,
+  true: true,
+  True: true,
+  TRUE: true,
+  false: false,
+  False: false,
+  FALSE: false
+};
+var REFUSED_KEYS = /* @__PURE__ */ new Set(["__proto__", "constructor", "prototype"]);
+var MAX_DEPTH = 24;
+var OTHER_BLANKS = /[\t\v\f\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]|\r(?!\n)/;
+var NotSimple = class extends Error {
+};
+var notSimple = () => {
+  throw new NotSimple();
+};
+function parseSimpleYaml(source) {
+  if (OTHER_BLANKS.test(source)) return void 0;
+  const lines = [];
+  let start = 0;
+  let seen = false;
+  while (start <= source.length) {
+    let end = source.indexOf("\n", start);
+    if (end < 0) end = source.length;
+    let raw = source.slice(start, end);
+    start = end + 1;
+    if (raw.endsWith("\r")) raw = raw.slice(0, -1);
+    const text = raw.trim();
+    const skip = text === "" || text.startsWith("#");
+    const indent = raw.length - raw.trimStart().length;
+    if (!skip) {
+      if (raw === "---" && !seen) {
+        seen = true;
+        lines.push({ indent, text, raw, skip: true });
+        continue;
+      }
+      seen = true;
+      if (indent === 0 && (text.startsWith("---") || text.startsWith("...") || text.startsWith("%"))) {
+        return void 0;
+      }
+    }
+    lines.push({ indent, text, raw, skip });
+  }
+  try {
+    const reader = new Reader(lines);
+    const first = reader.peek();
+    if (!first || first.indent !== 0) return void 0;
+    const data = reader.mapping(0, 0);
+    return reader.peek() === void 0 ? data : void 0;
+  } catch (error) {
+    if (error instanceof NotSimple) return void 0;
+    throw error;
+  }
+}
+var Reader = class {
+  constructor(lines) {
+    this.lines = lines;
+  }
+  lines;
+  at = 0;
+  /** The next line that is not blank or a comment (moving past those). */
+  peek() {
+    while (this.at < this.lines.length && this.lines[this.at].skip) this.at++;
+    return this.lines[this.at];
+  }
+  /** The block at `indent` that starts at the current line (a mapping or a sequence). */
+  block(indent, depth) {
+    if (depth > MAX_DEPTH) notSimple();
+    const line = this.peek();
+    return isItem(line.text) ? this.sequence(indent, depth) : this.mapping(indent, depth);
+  }
+  /** Mapping entries at exactly `indent`; the first may sit after a '- ' (see sequence). */
+  mapping(indent, depth) {
+    const out = {};
+    for (let line = this.peek(); line; line = this.peek()) {
+      if (line.indent < indent) break;
+      if (line.indent > indent || isItem(line.text)) notSimple();
+      const colon = line.text.indexOf(":");
+      if (colon <= 0) notSimple();
+      const key = line.text.slice(0, colon);
+      if (!isKey(key) || Object.hasOwn(out, key) || REFUSED_KEYS.has(key)) notSimple();
+      const rest = line.text.slice(colon + 1);
+      this.at++;
+      const value = rest.trimStart();
+      if (rest === "") out[key] = this.nested(indent, depth);
+      else if (rest[0] !== " ") notSimple();
+      else if (value[0] === "|" || value[0] === ">") out[key] = this.blockScalar(value, indent);
+      else out[key] = scalarOrFlow(value);
+    }
+    return out;
+  }
+  /** What a key with nothing after its colon holds: a deeper block, a sequence, or null. */
+  nested(indent, depth) {
+    const next = this.peek();
+    if (!next || next.indent < indent) return null;
+    if (next.indent > indent) return this.block(next.indent, depth + 1);
+    return isItem(next.text) ? this.sequence(indent, depth + 1) : null;
+  }
+  /**
+   * A literal (|) or folded (>) block scalar, clipped or stripped, of lines all indented alike
+   * with no blank line inside: the common description. Anything subtler is left to the parsers.
+   */
+  blockScalar(header, parentIndent) {
+    if (header !== "|" && header !== "|-" && header !== ">" && header !== ">-") notSimple();
+    const content = [];
+    let contentIndent = -1;
+    let blank = false;
+    while (this.at < this.lines.length) {
+      const line = this.lines[this.at];
+      if (line.text === "") {
+        blank = true;
+        this.at++;
+        continue;
+      }
+      if (line.indent <= parentIndent) break;
+      if (contentIndent < 0) contentIndent = line.indent;
+      if (line.indent !== contentIndent || blank) notSimple();
+      content.push(line.raw.slice(contentIndent));
+      this.at++;
+    }
+    if (content.length === 0) notSimple();
+    const text = content.join(header[0] === "|" ? "\n" : " ");
+    return header.endsWith("-") ? text : text + "\n";
+  }
+  /** Sequence items ('- ') at exactly `indent`. */
+  sequence(indent, depth) {
+    if (depth > MAX_DEPTH) notSimple();
+    const out = [];
+    for (let line = this.peek(); line; line = this.peek()) {
+      if (line.indent < indent) break;
+      if (line.indent > indent || !isItem(line.text)) {
+        if (line.indent === indent && !isItem(line.text)) break;
+        notSimple();
+      }
+      const content = line.text.slice(1).trimStart();
+      const column = indent + (line.text.length - content.length);
+      if (content === "" || isItem(content)) notSimple();
+      const colon = mappingColon(content);
+      if (colon > 0) {
+        this.lines[this.at] = { indent: column, text: content, raw: line.raw, skip: false };
+        out.push(this.mapping(column, depth + 1));
+      } else {
+        this.at++;
+        out.push(scalarOrFlow(content));
+      }
+    }
+    return out;
+  }
+};
+function isKey(text) {
+  return KEY.test(text) && !Object.hasOwn(SPECIAL, text);
+}
+function isItem(text) {
+  return text === "-" || text.startsWith("- ");
+}
+function mappingColon(text) {
+  const colon = text.indexOf(":");
+  if (colon <= 0 || !isKey(text.slice(0, colon))) return -1;
+  return colon + 1 === text.length || text[colon + 1] === " " ? colon : -1;
+}
+function scalarOrFlow(text) {
+  if (text.startsWith("[")) {
+    if (!text.endsWith("]")) notSimple();
+    const inner = text.slice(1, -1).trim();
+    return inner === "" ? [] : inner.split(",").map((item) => scalar(item.trim(), true));
+  }
+  if (text.startsWith("{")) {
+    if (!text.endsWith("}")) notSimple();
+    return flowMapping(text.slice(1, -1).trim());
+  }
+  return scalar(text);
+}
+function flowMapping(inner) {
+  const out = {};
+  let rest = inner;
+  while (rest !== "") {
+    const colon = rest.indexOf(":");
+    if (colon <= 0 || rest[colon + 1] !== " ") notSimple();
+    const key = rest.slice(0, colon).trim();
+    if (!isKey(key) || Object.hasOwn(out, key) || REFUSED_KEYS.has(key)) notSimple();
+    rest = rest.slice(colon + 1).trimStart();
+    let value;
+    if (rest.startsWith("[")) {
+      const close = rest.indexOf("]");
+      if (close < 0) notSimple();
+      value = rest.slice(0, close + 1);
+      rest = rest.slice(close + 1).trimStart();
+    } else {
+      const comma = rest.indexOf(",");
+      value = (comma < 0 ? rest : rest.slice(0, comma)).trim();
+      rest = comma < 0 ? "" : rest.slice(comma);
+    }
+    if (value.startsWith("{")) notSimple();
+    out[key] = value.startsWith("[") ? scalarOrFlow(value) : scalar(value, true);
+    if (rest.startsWith(",")) {
+      rest = rest.slice(1).trimStart();
+      if (rest === "") notSimple();
+    } else if (rest !== "") notSimple();
+  }
+  return out;
+}
+function scalar(text, flow = false) {
+  const quote = text[0];
+  if (quote === "'" || quote === '"') {
+    const body = text.slice(1, -1);
+    if (text.length < 2 || text.at(-1) !== quote || body.includes(quote) || body.includes("\\")) notSimple();
+    return body;
+  }
+  if (text.includes("#")) notSimple();
+  if (Object.hasOwn(SPECIAL, text)) return SPECIAL[text];
+  if (INT.test(text)) return Number(text);
+  if (DATE2.test(text) || DURATION.test(text) || TIMES.test(text)) return text;
+  if (!(flow ? PLAIN_FLOW : PLAIN_BLOCK).test(text) || SPECIAL_FLOAT.test(text) || text.includes(": ") || text.endsWith(":")) {
+    notSimple();
+  }
+  return text;
+}
+
 // src/source/yaml-locate.ts
 var import_yaml = __toESM(require_dist(), 1);
 var FILE_START = { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } };
@@ -18840,6 +19040,8 @@ function parsePolicyYaml(file, text, options = {}) {
   const plain = !needsFullParse(text);
   let fastError;
   if (!options.forceFull && plain) {
+    const simple = parseSimpleYaml(text);
+    if (simple !== void 0) return { data: simple, diagnostics: [], fast: true };
     try {
       const data = yaml.load(text, { schema: yaml.CORE_SCHEMA, json: false, filename: file });
       if (data !== void 0 && data !== null) {
@@ -19089,9 +19291,10 @@ function checkTree(file, doc, range) {
 }
 function checkData(file, data) {
   const out = [];
-  const stack = [[data, "", 0]];
+  const stack = [{ value: data, parent: void 0, segment: "", depth: 0 }];
   while (stack.length > 0 && out.length < MAX_FINDINGS) {
-    const [value, pointer, depth] = stack.pop();
+    const visit = stack.pop();
+    const { value, depth } = visit;
     if (typeof value === "number" && !Number.isFinite(value)) {
       out.push({
         ruleId: "non-finite-number",
@@ -19099,7 +19302,7 @@ function checkData(file, data) {
         message: `${String(value)} is not a finite number`,
         hint: "Write a plain number; .inf and .nan are refused.",
         file,
-        pointer
+        pointer: pointerOf(visit)
       });
     } else if (value !== null && typeof value === "object") {
       if (depth >= LIMITS.maxDepth) {
@@ -19109,12 +19312,14 @@ function checkData(file, data) {
           message: `collections are nested more than ${LIMITS.maxDepth} levels deep`,
           hint: NESTING_HINT,
           file,
-          pointer
+          pointer: pointerOf(visit)
         });
         continue;
       }
       if (Array.isArray(value)) {
-        value.forEach((v, i) => stack.push([v, pointer + toPointer(i), depth + 1]));
+        for (let i = 0; i < value.length; i++) {
+          stack.push({ value: value[i], parent: visit, segment: i, depth: depth + 1 });
+        }
       } else {
         for (const key of Object.keys(value)) {
           if (FORBIDDEN_KEYS.has(key)) {
@@ -19124,12 +19329,17 @@ function checkData(file, data) {
               message: `the key '${key}' is not allowed`,
               hint: FORBIDDEN_KEY_HINT,
               file,
-              pointer: pointer + toPointer(key),
+              pointer: pointerOf({ value: void 0, parent: visit, segment: key, depth: depth + 1 }),
               on: "key"
             });
             continue;
           }
-          stack.push([value[key], pointer + toPointer(key), depth + 1]);
+          stack.push({
+            value: value[key],
+            parent: visit,
+            segment: key,
+            depth: depth + 1
+          });
         }
       }
     }
@@ -19181,8 +19391,19 @@ function kindForPath(path) {
   if (path === CONFIG_FILE) return "Config";
   return KIND_BY_FOLDER.get(path.split("/")[0]);
 }
+var LoadCache = class {
+  byPath = /* @__PURE__ */ new Map();
+  get(path, text) {
+    return this.byPath.get(path)?.find((e) => e.text === text)?.result;
+  }
+  set(path, text, result) {
+    const entries = this.byPath.get(path);
+    if (entries) entries.push({ text, result });
+    else this.byPath.set(path, [{ text, result }]);
+  }
+};
 function createLoadCache() {
-  return /* @__PURE__ */ new Map();
+  return new LoadCache();
 }
 function loadPolicyFiles(files, options = {}) {
   const documents = [];
@@ -19198,11 +19419,10 @@ function loadPolicyFiles(files, options = {}) {
   for (const file of files) {
     const expected = kindForPath(file.path);
     if (!expected) continue;
-    const cacheKey = options.cache ? `${file.path}\0${file.text}` : "";
-    let result = options.cache?.get(cacheKey);
+    let result = options.cache?.get(file.path, file.text);
     if (!result) {
       result = loadOne(file, expected);
-      options.cache?.set(cacheKey, result);
+      options.cache?.set(file.path, file.text, result);
     }
     if (result.locate) locators.set(file.path, result.locate);
     for (const d of result.diagnostics) diagnostics.push(d);
@@ -19462,20 +19682,9 @@ function locateDiagnostics(diagnostics, textOf, known = /* @__PURE__ */ new Map(
   });
 }
 
-// src/validate.ts
-function validatePolicyFiles(read, options) {
-  const loaded = loadPolicyFiles(read.files);
-  const index = buildPolicyIndex(loaded.documents, loaded.brokenNames);
-  const raw = [...read.diagnostics, ...loaded.diagnostics, ...runLint(index, { now: options.now })];
-  const texts = new Map(read.files.map((f) => [f.path, f.text]));
-  const diagnostics = sortDiagnostics(locateDiagnostics(raw, (file) => texts.get(file), loaded.locators));
-  return { documents: loaded.documents, index, diagnostics, files: read.files };
-}
-
 export {
   printable,
   createLoadCache,
   loadPolicyFiles,
-  locateDiagnostics,
-  validatePolicyFiles
+  locateDiagnostics
 };

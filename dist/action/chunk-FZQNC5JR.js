@@ -2,7 +2,7 @@ import { createRequire as __leashRequire } from 'node:module';
 const require = __leashRequire(import.meta.url);
 import {
   RULES
-} from "./chunk-UOUG4XY6.js";
+} from "./chunk-RQ6RGVS5.js";
 
 // src/source/checks.ts
 var LOADER_CHECKS = {

@@ -3,8 +3,9 @@ const require = __leashRequire(import.meta.url);
 import {
   DOCS_BASE,
   listRuleInfo
-} from "./chunk-C6JOSQVL.js";
-import "./chunk-UOUG4XY6.js";
+} from "./chunk-FZQNC5JR.js";
+import "./chunk-RQ6RGVS5.js";
+import "./chunk-AVR37PYG.js";
 import "./chunk-YJ3X6INZ.js";
 import "./chunk-HLVYP3Z5.js";
 export {

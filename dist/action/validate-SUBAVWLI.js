@@ -2,9 +2,11 @@ import { createRequire as __leashRequire } from 'node:module';
 const require = __leashRequire(import.meta.url);
 import {
   validatePolicyFiles
-} from "./chunk-PFQZKJDY.js";
-import "./chunk-UOUG4XY6.js";
-import "./chunk-7N5FENZK.js";
+} from "./chunk-RB5GL2QP.js";
+import "./chunk-RQ6RGVS5.js";
+import "./chunk-MEN7QAPP.js";
+import "./chunk-AVR37PYG.js";
+import "./chunk-VME4SIF6.js";
 import "./chunk-YJ3X6INZ.js";
 import "./chunk-HLVYP3Z5.js";
 export {
