@@ -89,9 +89,11 @@ export function checkNames(file: string, data: unknown): Diagnostic[] {
     const visit = stack.pop()!;
     const { value, depth } = visit;
     if (typeof value === 'string') {
-      // Pointers are built only where a reference can be (at most five segments deep): one
-      // per value cost more than the rest of the walk.
+      // Pointers are built only where a reference can be (at most five segments deep, under a
+      // key that names one): one per value cost more than the rest of the walk.
       if (depth > MAX_REFERENCE_DEPTH) continue;
+      const key = typeof visit.segment === 'number' ? visit.parent?.segment : visit.segment;
+      if (!REFERENCE_KEYS.has(key as string)) continue;
       const pointer = pointerOf(visit);
       if (!REFERENCE_POINTER.test(pointer)) continue;
       const odd = PLAIN_ASCII.test(value) ? undefined : describeNonAscii(value);
@@ -145,6 +147,22 @@ export function checkNames(file: string, data: unknown): Diagnostic[] {
 
 /** Segments in the deepest pointer REFERENCE_POINTER matches (/spec/grants/0/actions/0). */
 const MAX_REFERENCE_DEPTH = 5;
+/** The keys REFERENCE_POINTER ends in (for a list, the key holding it). */
+const REFERENCE_KEYS: ReadonlySet<string> = new Set([
+  'name',
+  'owner',
+  'platform',
+  'environment',
+  'tier',
+  'target',
+  'principal',
+  'credentialRef',
+  'system',
+  'resource',
+  'template',
+  'actions',
+  'fields',
+]);
 
 /** A value met while walking a document, with the way back to the root for its pointer. */
 export interface Visit {

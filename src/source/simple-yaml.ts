@@ -59,10 +59,10 @@ interface Line {
   indent: number;
   /** The line without its indentation and trailing blanks. */
   text: string;
-  /** The line as written (without its line end): block scalars read it so. */
-  raw: string;
-  /** Blank or a comment: skipped between entries, content inside a block scalar. */
-  skip: boolean;
+  /** Whether it is a sequence item ('- ...', or '-' alone). */
+  item: boolean;
+  /** Its index among all lines (blank and comment lines too): block scalars read those. */
+  raw: number;
 }
 
 /**
@@ -74,38 +74,32 @@ export function parseSimpleYaml(source: string): Record<string, unknown> | undef
   // JavaScript's trim() knows more blanks than YAML (which has only the space and the tab):
   // with any of those, or a tab, or a carriage return that ends no line, the parsers decide.
   if (OTHER_BLANKS.test(source)) return undefined;
+  const raw = source.split('\n');
   const lines: Line[] = [];
-  let start = 0;
   let seen = false;
-  while (start <= source.length) {
-    let end = source.indexOf('\n', start);
-    if (end < 0) end = source.length;
-    let raw = source.slice(start, end);
-    start = end + 1;
-    if (raw.endsWith('\r')) raw = raw.slice(0, -1);
-    const text = raw.trim();
-    const skip = text === '' || text.startsWith('#');
-    const indent = raw.length - raw.trimStart().length;
-    if (!skip) {
-      // One document marker may open the file; any other marker is left to the full parsers.
-      if (raw === '---' && !seen) {
-        seen = true;
-        lines.push({ indent, text, raw, skip: true });
-        continue;
-      }
+  for (let i = 0; i < raw.length; i++) {
+    let line = raw[i]!;
+    if (line.endsWith('\r')) raw[i] = line = line.slice(0, -1);
+    const text = line.trim();
+    // Blank lines and comments separate entries (block scalars read them as content).
+    if (text === '' || text.charCodeAt(0) === 35 /* # */) continue;
+    const indent = line.length - line.trimStart().length;
+    // One document marker may open the file; any other marker is left to the full parsers.
+    if (line === '---' && !seen) {
       seen = true;
-      if (indent === 0 && (text.startsWith('---') || text.startsWith('...') || text.startsWith('%'))) {
-        return undefined;
-      }
+      continue;
     }
-    lines.push({ indent, text, raw, skip });
+    seen = true;
+    if (indent === 0 && (text.startsWith('---') || text.startsWith('...') || text.startsWith('%'))) {
+      return undefined;
+    }
+    lines.push({ indent, text, item: text === '-' || text.startsWith('- '), raw: i });
   }
+  if (lines.length === 0 || lines[0]!.indent !== 0) return undefined;
   try {
-    const reader = new Reader(lines);
-    const first = reader.peek();
-    if (!first || first.indent !== 0) return undefined;
+    const reader = new Reader(lines, raw);
     const data = reader.mapping(0, 0);
-    return reader.peek() === undefined ? data : undefined;
+    return reader.done() ? data : undefined;
   } catch (error) {
     if (error instanceof NotSimple) return undefined;
     throw error;
@@ -115,75 +109,87 @@ export function parseSimpleYaml(source: string): Record<string, unknown> | undef
 class Reader {
   private at = 0;
 
-  constructor(private readonly lines: Line[]) {}
+  constructor(
+    private readonly lines: Line[],
+    private readonly raw: string[],
+  ) {}
 
-  /** The next line that is not blank or a comment (moving past those). */
-  peek(): Line | undefined {
-    while (this.at < this.lines.length && this.lines[this.at]!.skip) this.at++;
-    return this.lines[this.at];
+  done(): boolean {
+    return this.at === this.lines.length;
   }
 
   /** The block at `indent` that starts at the current line (a mapping or a sequence). */
   private block(indent: number, depth: number): unknown {
     if (depth > MAX_DEPTH) notSimple();
-    const line = this.peek()!;
-    return isItem(line.text) ? this.sequence(indent, depth) : this.mapping(indent, depth);
+    return this.lines[this.at]!.item ? this.sequence(indent, depth) : this.mapping(indent, depth);
   }
 
   /** Mapping entries at exactly `indent`; the first may sit after a '- ' (see sequence). */
   mapping(indent: number, depth: number): Record<string, unknown> {
     const out: Record<string, unknown> = {};
-    for (let line = this.peek(); line; line = this.peek()) {
+    const { lines } = this;
+    while (this.at < lines.length) {
+      const line = lines[this.at]!;
       if (line.indent < indent) break;
-      if (line.indent > indent || isItem(line.text)) notSimple();
+      if (line.indent > indent || line.item) notSimple();
       const colon = line.text.indexOf(':');
       if (colon <= 0) notSimple();
       const key = line.text.slice(0, colon);
-      if (!isKey(key) || Object.hasOwn(out, key) || REFUSED_KEYS.has(key)) notSimple();
+      if (!KEY.test(key) || key in SPECIAL || Object.hasOwn(out, key) || REFUSED_KEYS.has(key)) notSimple();
       const rest = line.text.slice(colon + 1);
       this.at++;
+      if (rest === '') {
+        out[key] = this.nested(indent, depth);
+        continue;
+      }
+      if (rest.charCodeAt(0) !== 32) notSimple();
       const value = rest.trimStart();
-      if (rest === '') out[key] = this.nested(indent, depth);
-      else if (rest[0] !== ' ') notSimple();
-      else if (value[0] === '|' || value[0] === '>') out[key] = this.blockScalar(value, indent);
-      else out[key] = scalarOrFlow(value);
+      const first = value.charCodeAt(0);
+      out[key] =
+        first === 124 /* | */ || first === 62 /* > */
+          ? this.blockScalar(value, indent, line.raw)
+          : scalarOrFlow(value);
     }
     return out;
   }
 
   /** What a key with nothing after its colon holds: a deeper block, a sequence, or null. */
   private nested(indent: number, depth: number): unknown {
-    const next = this.peek();
+    const next = this.lines[this.at];
     if (!next || next.indent < indent) return null;
     if (next.indent > indent) return this.block(next.indent, depth + 1);
     // A sequence may sit at its key's own indentation; a mapping may not.
-    return isItem(next.text) ? this.sequence(indent, depth + 1) : null;
+    return next.item ? this.sequence(indent, depth + 1) : null;
   }
 
   /**
    * A literal (|) or folded (>) block scalar, clipped or stripped, of lines all indented alike
    * with no blank line inside: the common description. Anything subtler is left to the parsers.
+   * Read from the lines as written (a '#' there is text), after the key's line.
    */
-  private blockScalar(header: string, parentIndent: number): string {
+  private blockScalar(header: string, parentIndent: number, keyLine: number): string {
     if (header !== '|' && header !== '|-' && header !== '>' && header !== '>-') notSimple();
     const content: string[] = [];
     let contentIndent = -1;
     let blank = false;
-    while (this.at < this.lines.length) {
-      const line = this.lines[this.at]!;
-      if (line.text === '') {
+    let i = keyLine + 1;
+    for (; i < this.raw.length; i++) {
+      const line = this.raw[i]!;
+      const text = line.trimStart();
+      if (text.trimEnd() === '') {
         blank = true;
-        this.at++;
         continue;
       }
-      if (line.indent <= parentIndent) break;
-      if (contentIndent < 0) contentIndent = line.indent;
-      if (line.indent !== contentIndent || blank) notSimple();
-      content.push(line.raw.slice(contentIndent));
-      this.at++;
+      const indent = line.length - text.length;
+      if (indent <= parentIndent) break;
+      if (contentIndent < 0) contentIndent = indent;
+      if (indent !== contentIndent || blank) notSimple();
+      content.push(line.slice(contentIndent));
     }
     if (content.length === 0) notSimple();
-    const text = content.join(header[0] === '|' ? '\n' : ' ');
+    // Go on with the first line after the scalar.
+    while (this.at < this.lines.length && this.lines[this.at]!.raw < i) this.at++;
+    const text = content.join(header === '|' || header === '|-' ? '\n' : ' ');
     return header.endsWith('-') ? text : text + '\n';
   }
 
@@ -191,20 +197,22 @@ class Reader {
   private sequence(indent: number, depth: number): unknown[] {
     if (depth > MAX_DEPTH) notSimple();
     const out: unknown[] = [];
-    for (let line = this.peek(); line; line = this.peek()) {
+    const { lines } = this;
+    while (this.at < lines.length) {
+      const line = lines[this.at]!;
       if (line.indent < indent) break;
-      if (line.indent > indent || !isItem(line.text)) {
+      if (line.indent > indent || !line.item) {
         // The items of a sequence at its key's indentation end where that mapping goes on.
-        if (line.indent === indent && !isItem(line.text)) break;
+        if (line.indent === indent) break;
         notSimple();
       }
       const content = line.text.slice(1).trimStart();
       const column = indent + (line.text.length - content.length);
-      if (content === '' || isItem(content)) notSimple();
+      if (content === '' || content === '-' || content.startsWith('- ')) notSimple();
       const colon = mappingColon(content);
       if (colon > 0) {
         // "- key: value": a mapping whose entries line up under its first key.
-        this.lines[this.at] = { indent: column, text: content, raw: line.raw, skip: false };
+        lines[this.at] = { indent: column, text: content, item: false, raw: line.raw };
         out.push(this.mapping(column, depth + 1));
       } else {
         this.at++;
@@ -217,10 +225,6 @@ class Reader {
 
 function isKey(text: string): boolean {
   return KEY.test(text) && !Object.hasOwn(SPECIAL, text);
-}
-
-function isItem(text: string): boolean {
-  return text === '-' || text.startsWith('- ');
 }
 
 /** Where a "key:" or "key: value" line's colon is, or -1 for a line that is no mapping entry. */
