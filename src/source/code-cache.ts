@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import type * as Crypto from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { isAscii } from 'node:buffer';
 import { createRequire } from 'node:module';
@@ -35,9 +35,10 @@ function readSource(path: string): { bytes: Buffer; text: string } {
 }
 
 function digestOf(source: Buffer, options: CodeCacheOptions): Buffer {
-  return options.sourceDigest !== undefined
-    ? Buffer.from(options.sourceDigest, 'hex')
-    : createHash('sha256').update(source).digest();
+  if (options.sourceDigest !== undefined) return Buffer.from(options.sourceDigest, 'hex');
+  // Loaded only here: node:crypto takes milliseconds to load, and a build passes the digest.
+  const { createHash } = createRequire(import.meta.url)('node:crypto') as typeof Crypto;
+  return createHash('sha256').update(source).digest();
 }
 
 /**
