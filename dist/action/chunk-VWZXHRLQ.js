@@ -6,7 +6,7 @@ import {
 import {
   loadPolicyFiles,
   locateDiagnostics
-} from "./chunk-MEN7QAPP.js";
+} from "./chunk-POMSVGUN.js";
 import {
   buildPolicyIndex,
   sortDiagnostics,

@@ -15342,6 +15342,8 @@ function checkNames(file, data) {
     const { value, depth } = visit;
     if (typeof value === "string") {
       if (depth > MAX_REFERENCE_DEPTH) continue;
+      const key = typeof visit.segment === "number" ? visit.parent?.segment : visit.segment;
+      if (!REFERENCE_KEYS.has(key)) continue;
       const pointer = pointerOf(visit);
       if (!REFERENCE_POINTER.test(pointer)) continue;
       const odd = PLAIN_ASCII.test(value) ? void 0 : describeNonAscii(value);
@@ -15393,6 +15395,21 @@ function checkNames(file, data) {
   return out;
 }
 var MAX_REFERENCE_DEPTH = 5;
+var REFERENCE_KEYS = /* @__PURE__ */ new Set([
+  "name",
+  "owner",
+  "platform",
+  "environment",
+  "tier",
+  "target",
+  "principal",
+  "credentialRef",
+  "system",
+  "resource",
+  "template",
+  "actions",
+  "fields"
+]);
 function pointerOf(visit) {
   const segments = [];
   for (let v = visit; v?.parent; v = v.parent) segments.push(v.segment);
@@ -18719,128 +18736,130 @@ var notSimple = () => {
 };
 function parseSimpleYaml(source) {
   if (OTHER_BLANKS.test(source)) return void 0;
+  const raw = source.split("\n");
   const lines = [];
-  let start = 0;
   let seen = false;
-  while (start <= source.length) {
-    let end = source.indexOf("\n", start);
-    if (end < 0) end = source.length;
-    let raw = source.slice(start, end);
-    start = end + 1;
-    if (raw.endsWith("\r")) raw = raw.slice(0, -1);
-    const text = raw.trim();
-    const skip = text === "" || text.startsWith("#");
-    const indent = raw.length - raw.trimStart().length;
-    if (!skip) {
-      if (raw === "---" && !seen) {
-        seen = true;
-        lines.push({ indent, text, raw, skip: true });
-        continue;
-      }
+  for (let i = 0; i < raw.length; i++) {
+    let line = raw[i];
+    if (line.endsWith("\r")) raw[i] = line = line.slice(0, -1);
+    const text = line.trim();
+    if (text === "" || text.charCodeAt(0) === 35) continue;
+    const indent = line.length - line.trimStart().length;
+    if (line === "---" && !seen) {
       seen = true;
-      if (indent === 0 && (text.startsWith("---") || text.startsWith("...") || text.startsWith("%"))) {
-        return void 0;
-      }
+      continue;
     }
-    lines.push({ indent, text, raw, skip });
+    seen = true;
+    if (indent === 0 && (text.startsWith("---") || text.startsWith("...") || text.startsWith("%"))) {
+      return void 0;
+    }
+    lines.push({ indent, text, item: text === "-" || text.startsWith("- "), raw: i });
   }
+  if (lines.length === 0 || lines[0].indent !== 0) return void 0;
   try {
-    const reader = new Reader(lines);
-    const first = reader.peek();
-    if (!first || first.indent !== 0) return void 0;
+    const reader = new Reader(lines, raw);
     const data = reader.mapping(0, 0);
-    return reader.peek() === void 0 ? data : void 0;
+    return reader.done() ? data : void 0;
   } catch (error) {
     if (error instanceof NotSimple) return void 0;
     throw error;
   }
 }
 var Reader = class {
-  constructor(lines) {
+  constructor(lines, raw) {
     this.lines = lines;
+    this.raw = raw;
   }
   lines;
+  raw;
   at = 0;
-  /** The next line that is not blank or a comment (moving past those). */
-  peek() {
-    while (this.at < this.lines.length && this.lines[this.at].skip) this.at++;
-    return this.lines[this.at];
+  done() {
+    return this.at === this.lines.length;
   }
   /** The block at `indent` that starts at the current line (a mapping or a sequence). */
   block(indent, depth) {
     if (depth > MAX_DEPTH) notSimple();
-    const line = this.peek();
-    return isItem(line.text) ? this.sequence(indent, depth) : this.mapping(indent, depth);
+    return this.lines[this.at].item ? this.sequence(indent, depth) : this.mapping(indent, depth);
   }
   /** Mapping entries at exactly `indent`; the first may sit after a '- ' (see sequence). */
   mapping(indent, depth) {
     const out = {};
-    for (let line = this.peek(); line; line = this.peek()) {
+    const { lines } = this;
+    while (this.at < lines.length) {
+      const line = lines[this.at];
       if (line.indent < indent) break;
-      if (line.indent > indent || isItem(line.text)) notSimple();
+      if (line.indent > indent || line.item) notSimple();
       const colon = line.text.indexOf(":");
       if (colon <= 0) notSimple();
       const key = line.text.slice(0, colon);
-      if (!isKey(key) || Object.hasOwn(out, key) || REFUSED_KEYS.has(key)) notSimple();
+      if (!KEY.test(key) || key in SPECIAL || Object.hasOwn(out, key) || REFUSED_KEYS.has(key)) notSimple();
       const rest = line.text.slice(colon + 1);
       this.at++;
+      if (rest === "") {
+        out[key] = this.nested(indent, depth);
+        continue;
+      }
+      if (rest.charCodeAt(0) !== 32) notSimple();
       const value = rest.trimStart();
-      if (rest === "") out[key] = this.nested(indent, depth);
-      else if (rest[0] !== " ") notSimple();
-      else if (value[0] === "|" || value[0] === ">") out[key] = this.blockScalar(value, indent);
-      else out[key] = scalarOrFlow(value);
+      const first = value.charCodeAt(0);
+      out[key] = first === 124 || first === 62 ? this.blockScalar(value, indent, line.raw) : scalarOrFlow(value);
     }
     return out;
   }
   /** What a key with nothing after its colon holds: a deeper block, a sequence, or null. */
   nested(indent, depth) {
-    const next = this.peek();
+    const next = this.lines[this.at];
     if (!next || next.indent < indent) return null;
     if (next.indent > indent) return this.block(next.indent, depth + 1);
-    return isItem(next.text) ? this.sequence(indent, depth + 1) : null;
+    return next.item ? this.sequence(indent, depth + 1) : null;
   }
   /**
    * A literal (|) or folded (>) block scalar, clipped or stripped, of lines all indented alike
    * with no blank line inside: the common description. Anything subtler is left to the parsers.
+   * Read from the lines as written (a '#' there is text), after the key's line.
    */
-  blockScalar(header, parentIndent) {
+  blockScalar(header, parentIndent, keyLine) {
     if (header !== "|" && header !== "|-" && header !== ">" && header !== ">-") notSimple();
     const content = [];
     let contentIndent = -1;
     let blank = false;
-    while (this.at < this.lines.length) {
-      const line = this.lines[this.at];
-      if (line.text === "") {
+    let i = keyLine + 1;
+    for (; i < this.raw.length; i++) {
+      const line = this.raw[i];
+      const text2 = line.trimStart();
+      if (text2.trimEnd() === "") {
         blank = true;
-        this.at++;
         continue;
       }
-      if (line.indent <= parentIndent) break;
-      if (contentIndent < 0) contentIndent = line.indent;
-      if (line.indent !== contentIndent || blank) notSimple();
-      content.push(line.raw.slice(contentIndent));
-      this.at++;
+      const indent = line.length - text2.length;
+      if (indent <= parentIndent) break;
+      if (contentIndent < 0) contentIndent = indent;
+      if (indent !== contentIndent || blank) notSimple();
+      content.push(line.slice(contentIndent));
     }
     if (content.length === 0) notSimple();
-    const text = content.join(header[0] === "|" ? "\n" : " ");
+    while (this.at < this.lines.length && this.lines[this.at].raw < i) this.at++;
+    const text = content.join(header === "|" || header === "|-" ? "\n" : " ");
     return header.endsWith("-") ? text : text + "\n";
   }
   /** Sequence items ('- ') at exactly `indent`. */
   sequence(indent, depth) {
     if (depth > MAX_DEPTH) notSimple();
     const out = [];
-    for (let line = this.peek(); line; line = this.peek()) {
+    const { lines } = this;
+    while (this.at < lines.length) {
+      const line = lines[this.at];
       if (line.indent < indent) break;
-      if (line.indent > indent || !isItem(line.text)) {
-        if (line.indent === indent && !isItem(line.text)) break;
+      if (line.indent > indent || !line.item) {
+        if (line.indent === indent) break;
         notSimple();
       }
       const content = line.text.slice(1).trimStart();
       const column = indent + (line.text.length - content.length);
-      if (content === "" || isItem(content)) notSimple();
+      if (content === "" || content === "-" || content.startsWith("- ")) notSimple();
       const colon = mappingColon(content);
       if (colon > 0) {
-        this.lines[this.at] = { indent: column, text: content, raw: line.raw, skip: false };
+        lines[this.at] = { indent: column, text: content, item: false, raw: line.raw };
         out.push(this.mapping(column, depth + 1));
       } else {
         this.at++;
@@ -18852,9 +18871,6 @@ var Reader = class {
 };
 function isKey(text) {
   return KEY.test(text) && !Object.hasOwn(SPECIAL, text);
-}
-function isItem(text) {
-  return text === "-" || text.startsWith("- ");
 }
 function mappingColon(text) {
   const colon = text.indexOf(":");

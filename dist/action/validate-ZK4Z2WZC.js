@@ -2,9 +2,9 @@ import { createRequire as __leashRequire } from 'node:module';
 const require = __leashRequire(import.meta.url);
 import {
   validatePolicyFiles
-} from "./chunk-RB5GL2QP.js";
+} from "./chunk-VWZXHRLQ.js";
 import "./chunk-RQ6RGVS5.js";
-import "./chunk-MEN7QAPP.js";
+import "./chunk-POMSVGUN.js";
 import "./chunk-AVR37PYG.js";
 import "./chunk-VME4SIF6.js";
 import "./chunk-YJ3X6INZ.js";

@@ -5,11 +5,11 @@ import {
 } from "./chunk-FZQNC5JR.js";
 import {
   validatePolicyFiles
-} from "./chunk-RB5GL2QP.js";
+} from "./chunk-VWZXHRLQ.js";
 import "./chunk-RQ6RGVS5.js";
 import {
   printable
-} from "./chunk-MEN7QAPP.js";
+} from "./chunk-POMSVGUN.js";
 import {
   countBySeverity
 } from "./chunk-AVR37PYG.js";
@@ -27378,7 +27378,7 @@ var POLICY_NAME_END = /\.ya?ml\0/g;
 
 // src/diff/core.ts
 function loadDiffCore() {
-  return import("./sides-D3PJ5COD.js");
+  return import("./sides-SATPGSQP.js");
 }
 
 // src/diff/revisions.ts
@@ -27447,10 +27447,10 @@ async function diffIn(repo, open2, dir, options) {
     keepEntries: true
   });
   blobs.start();
-  const sides = loadDiffCore();
   const headCount = head === void 0 ? void 0 : countPolicyFiles(top, head, "agents", { prefix });
   headCount?.catch(() => void 0);
   open2();
+  const sides = loadDiffCore();
   sides.catch(() => void 0);
   const headOnDisk = head === void 0 ? readPolicyDir(dir, { folders: SHARED_FOLDERS }) : void 0;
   const headAgentsOnDisk = head === void 0 ? countWorkTreeAgents(dir) : void 0;

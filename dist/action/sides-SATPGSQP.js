@@ -4,7 +4,7 @@ import {
   createLoadCache,
   loadPolicyFiles,
   locateDiagnostics
-} from "./chunk-MEN7QAPP.js";
+} from "./chunk-POMSVGUN.js";
 import {
   buildPolicyIndex,
   canonicalJson,
