@@ -1,7 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { diffRevisions } from '../diff/revisions.js';
-import { BLAST_FORMATTERS } from '../report/blast.js';
 import type { CliIo } from './io.js';
 import { EXIT } from './io.js';
 import { parseNow } from './validate-command.js';
@@ -18,12 +17,16 @@ export interface DiffFlags {
 /** `leash diff [dir] --base <rev> [--head <rev>]`: the blast radius. Exit 0 unless reading failed. */
 export async function diffCommand(dir: string, flags: DiffFlags, io: CliIo): Promise<number> {
   const now = parseNow(flags.now);
-  const radius = await diffRevisions({
+  const reading = diffRevisions({
     dir: resolve(io.cwd, dir),
     base: flags.base,
     ...(flags.head ? { head: flags.head } : {}),
     now,
   });
+  // Loaded while git reads (diffRevisions has started its processes by now).
+  const formatters = import('../report/blast.js');
+  formatters.catch(() => undefined);
+  const [radius, { BLAST_FORMATTERS }] = await Promise.all([reading, formatters]);
   const text = BLAST_FORMATTERS[flags.format](radius, {
     toolVersion: leashVersion(),
     color: flags.format === 'text' && io.isTty && !io.env.NO_COLOR,

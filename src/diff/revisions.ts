@@ -1,25 +1,26 @@
 import { readdirSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { buildPolicyIndex } from '../compile/policy-index.js';
-import { sortDiagnostics } from '../model/diagnostic.js';
 import type { Config } from '../model/generated.js';
-import { canonicalJson } from '../lint/grant-text.js';
 import type { ReadResult } from '../source/files.js';
-import { isPolicyFileName, readPolicyDir, readPolicyFilesAt } from '../source/files.js';
+import { CONFIG_FILE, isPolicyFileName, readPolicyDir, readPolicyFilesAt } from '../source/files.js';
+import type { ChangedPath, OpenedRepository, TreeEntry } from '../source/git.js';
 import {
+  BlobReader,
   changedPolicyPaths,
+  checkPrefix,
+  checkRevision,
   countPolicyFiles,
   findRepository,
+  finishReads,
   grepPolicyFiles,
+  guessRepository,
+  listPolicyPaths,
+  listPolicyRevision,
+  openRepository,
   readPolicyPaths,
-  readPolicyRevision,
-  resolveCommit,
+  readTreeEntries,
 } from '../source/git.js';
-import type { LoadCache } from '../source/load.js';
-import { createLoadCache, loadPolicyFiles } from '../source/load.js';
-import { locateDiagnostics } from '../source/positions.js';
-import { diffSides } from './diff.js';
-import type { DiffSide } from './diff.js';
+import { loadDiffCore } from './core.js';
 import type { BlastRadius } from './types.js';
 
 export interface DiffRevisionsOptions {
@@ -40,188 +41,194 @@ const MAX_TARGETED_AGENTS = 2000;
 
 /**
  * The blast radius of base..head (head: a revision, or the work tree). Reads only what the
- * change can reach: `git diff` names the changed files; leash.yaml, templates, tiers and systems
- * are read whole on both sides; the agents a changed template, tier, system or environment may
- * reach are found with `git grep -F` on their names and read with the changed agent files.
- * Everything comes from git objects in a few batched processes, and the work tree is never
- * touched for a revision. `full: true` reads both revisions whole; a test holds the two equal.
+ * change can reach: `git diff-tree` names the changed files with their blob ids; leash.yaml,
+ * templates, tiers and systems are read whole on both sides; the agents a changed template,
+ * tier, system or environment may reach are found with `git grep -F` on their names in one
+ * revision (a file the same on both sides mentions the same names on both) and read with the
+ * changed agent files. Everything comes from git objects, the listings streamed into one
+ * `git cat-file --batch` that reads a blob the same on both sides once, and the work tree is
+ * never touched for a revision. The YAML parsers and validators load while git works. `full:
+ * true` reads both revisions whole; a test holds the two equal.
  */
 export async function diffRevisions(options: DiffRevisionsOptions): Promise<BlastRadius> {
+  checkRevision(options.base);
+  if (options.head !== undefined) checkRevision(options.head);
   const dir = resolve(options.dir);
-  const repo = await findRepository(dir);
-  const prefix = relative(repo.top, dir).split('\\').join('/');
-  const cache = createLoadCache();
-  const headLabel = options.head ?? 'work tree';
-  const commits = Promise.all([
-    resolveCommit(repo.top, options.base),
-    options.head === undefined ? Promise.resolve(undefined) : resolveCommit(repo.top, options.head),
-  ]);
+  // Started by diffIn once its reads are under way (git rev-parse is needed last); the same
+  // answer for every caller.
+  let opened: Promise<OpenedRepository> | undefined;
+  const open = () => {
+    if (!opened) {
+      opened = openRepository(
+        dir,
+        options.head === undefined ? [options.base] : [options.base, options.head],
+      );
+      opened.catch(() => undefined);
+    }
+    return opened;
+  };
+  // Where the repository is, guessed from the file system, lets every read start now instead
+  // of after `git rev-parse`; the guess is checked against git's answer before it counts.
+  const guess = guessRepository(dir);
+  if (!guess) return diffIn(await open(), open, dir, options);
+  const attempt = diffIn({ top: guess.top, prefix: checkPrefix(guess.prefix) }, open, dir, options);
+  const [repo, radius] = await Promise.allSettled([open(), attempt]);
+  if (repo.status === 'rejected') throw repo.reason;
+  if (resolve(repo.value.top) !== resolve(guess.top) || repo.value.prefix !== guess.prefix) {
+    return diffIn(repo.value, open, dir, options);
+  }
+  if (radius.status === 'rejected') throw radius.reason;
+  return radius.value;
+}
+
+async function diffIn(
+  repo: { top: string; prefix: string },
+  open: () => Promise<OpenedRepository>,
+  dir: string,
+  options: DiffRevisionsOptions,
+): Promise<BlastRadius> {
+  const { top, prefix } = repo;
+  const { base, head } = options;
+  const headLabel = head ?? 'work tree';
+  const commits = async () => {
+    const c = (await open()).commits;
+    return { base: c[0]!, head: head === undefined ? undefined : c[1]! };
+  };
+  // A whole revision is spooled (see BlobReader); a targeted read is small, and its changed
+  // files come from git diff-tree without their sizes.
+  const blobs = new BlobReader(top, { spool: options.full === true });
   if (options.full) {
-    const [[baseCommit, headCommit], baseRead, headRead] = await Promise.all([
-      commits,
-      readPolicyRevision(repo.top, options.base, { prefix }),
-      options.head === undefined
-        ? readPolicyDir(dir)
-        : readPolicyRevision(repo.top, options.head, { prefix }),
+    const reads = [listPolicyRevision(top, blobs, base, { prefix })];
+    if (head !== undefined) reads.push(listPolicyRevision(top, blobs, head, { prefix }));
+    blobs.start();
+    // Agents are counted as the targeted diff counts them (files, broken ones too), so the two
+    // agree on how many are unchanged.
+    const headCount = head === undefined ? undefined : countPolicyFiles(top, head, 'agents', { prefix });
+    open();
+    const sides = loadDiffCore();
+    for (const p of [headCount, sides]) p?.catch(() => undefined);
+    const onDisk = head === undefined ? readPolicyDir(dir) : undefined;
+    const [baseRead, headRead] = await finishReads(blobs, reads);
+    const [{ diffWholeReads }, c, headAgentCount] = await Promise.all([
+      sides,
+      commits(),
+      headCount ?? countWorkTreeAgents(dir),
     ]);
-    return diffSides(
-      loadSide(baseRead, options.base, baseCommit, cache),
-      loadSide(headRead, headLabel, headCommit, cache),
-      { now: options.now },
+    return diffWholeReads(
+      { read: baseRead!, revision: base, commit: c.base },
+      { read: onDisk ?? headRead!, revision: headLabel, ...(c.head ? { commit: c.head } : {}) },
+      { now: options.now, headAgentCount },
     );
   }
-  // Independent reads at once: git processes are most of the cost of a small diff.
-  const [[baseCommit, headCommit], changed, baseShared, headShared] = await Promise.all([
-    commits,
-    changedPolicyPaths(repo.top, options.base, options.head, { prefix }),
-    readPolicyRevision(repo.top, options.base, { prefix, folders: SHARED_FOLDERS }),
-    options.head === undefined
-      ? readPolicyDir(dir, { folders: SHARED_FOLDERS })
-      : readPolicyRevision(repo.top, options.head, { prefix, folders: SHARED_FOLDERS }),
-  ]);
-  const agentPaths = new Set(changed.map((c) => c.path).filter((p) => p.startsWith('agents/')));
-  const strings = reachNames(baseShared, headShared, cache);
-  if (strings.length > 0) {
-    const [inBase, inHead] = await Promise.all([
-      grepPolicyFiles(repo.top, options.base, 'agents', strings, { prefix }),
-      grepPolicyFiles(repo.top, options.head, 'agents', strings, { prefix }),
-    ]);
-    for (const p of [...inBase, ...inHead]) if (isPolicyFileName(p)) agentPaths.add(p);
-  }
-  if (agentPaths.size > MAX_TARGETED_AGENTS) return diffRevisions({ ...options, full: true });
-  const paths = [...agentPaths].sort();
-  const [baseAgents, headAgents, headAgentCount] = await Promise.all([
-    readPolicyPaths(repo.top, options.base, paths, { prefix }),
-    options.head === undefined
-      ? readPolicyFilesAt(dir, paths)
-      : readPolicyPaths(repo.top, options.head, paths, { prefix }),
-    options.head === undefined
-      ? countWorkTreeAgents(dir)
-      : countPolicyFiles(repo.top, options.head, 'agents', { prefix }),
-  ]);
-  const needed = sharedFilesNeeded([baseShared, headShared], [baseAgents, headAgents], cache);
-  const pick = (r: ReadResult): ReadResult => ({
-    files: r.files.filter((f) => needed.has(f.path)),
-    diagnostics: r.diagnostics.filter((d) => needed.has(d.file)),
+  // Everything that does not depend on another read starts at once: git processes are most of
+  // the cost of a small diff, and they run while the parsers load. Head's shared files are
+  // base's listing with the changes diff-tree names applied: one ls-tree fewer.
+  // The longest first: diff-tree, whose answer the last reads wait for.
+  const changedRead = changedPolicyPaths(top, base, head, { prefix });
+  const baseSharedRead = listPolicyRevision(top, blobs, base, {
+    prefix,
+    folders: SHARED_FOLDERS,
+    keepEntries: true,
   });
-  return diffSides(
-    loadSide(merge(pick(baseShared), baseAgents), options.base, baseCommit, cache),
-    loadSide(merge(pick(headShared), headAgents), headLabel, headCommit, cache),
-    { now: options.now, headAgentCount },
+  blobs.start();
+  const headCount = head === undefined ? undefined : countPolicyFiles(top, head, 'agents', { prefix });
+  // Awaited later: a failure before then must not count as unhandled.
+  headCount?.catch(() => undefined);
+  open();
+  const sides = loadDiffCore();
+  sides.catch(() => undefined);
+  const headOnDisk = head === undefined ? readPolicyDir(dir, { folders: SHARED_FOLDERS }) : undefined;
+  const headAgentsOnDisk = head === undefined ? countWorkTreeAgents(dir) : undefined;
+  let changed: ChangedPath[];
+  try {
+    [changed] = await Promise.all([changedRead, baseSharedRead.listed]);
+  } catch (error) {
+    blobs.abort();
+    throw error;
+  }
+  const changedAgents = changed.filter((c) => c.path.startsWith('agents/'));
+  // On disk only policy files are read (readPolicyDir's rule); git's entries are sorted by
+  // readTreeEntries, which reports links and submodules whatever their name.
+  const changedOnDisk = changedAgents.filter((c) => c.head && isPolicyFileName(c.path)).map((c) => c.path);
+  const reads = [baseSharedRead, readTreeEntries(blobs, entriesOf(changedAgents, 'base'))];
+  if (head !== undefined) {
+    reads.push(
+      readTreeEntries(blobs, patchEntries(baseSharedRead.entries(), changed)),
+      readTreeEntries(blobs, entriesOf(changedAgents, 'head')),
+    );
+  }
+  const [baseShared, baseChanged, headSharedRead, headChangedRead] = await finishReads(blobs, reads);
+  const headShared = headOnDisk ?? headSharedRead!;
+  const headChanged = head === undefined ? readPolicyFilesAt(dir, changedOnDisk) : headChangedRead!;
+  const { reachNames, diffTargetedReads, createLoadCache } = await sides;
+  const cache = createLoadCache();
+  const names = reachNames(baseShared!, headShared, cache);
+  let reached: ReadResult = { files: [], diagnostics: [] };
+  if (names.length > 0) {
+    // A file whose blob is the same on both sides mentions the same names on both: one side is
+    // searched (the revision, when head is the work tree), and a hit the change did not touch
+    // is read once for both.
+    const searched = head ?? base;
+    const touched = new Set(changed.map((c) => c.path));
+    const hits = (await grepPolicyFiles(top, searched, 'agents', names, { prefix })).filter(
+      (p) => isPolicyFileName(p) && !touched.has(p),
+    );
+    if (hits.length + changedAgents.length > MAX_TARGETED_AGENTS) {
+      return diffRevisions({ ...options, full: true });
+    }
+    reached = await readHits(top, searched, hits, prefix);
+  }
+  const [c, headAgentCount] = await Promise.all([commits(), headCount ?? headAgentsOnDisk!]);
+  return diffTargetedReads(
+    { revision: base, commit: c.base, shared: baseShared!, agents: merge(baseChanged!, reached) },
+    {
+      revision: headLabel,
+      ...(c.head ? { commit: c.head } : {}),
+      shared: headShared,
+      agents: merge(headChanged, reached),
+    },
+    { now: options.now, headAgentCount, cache },
   );
 }
 
-const baseName = (path: string) => path.slice(path.lastIndexOf('/') + 1).replace(/\.ya?ml$/, '');
+/** Whether a path is read with the shared folders (readPolicyRevision's listing of them). */
+const isShared = (path: string) =>
+  path === CONFIG_FILE || path === '.gitmodules' || SHARED_FOLDERS.some((f) => path.startsWith(`${f}/`));
 
 /**
- * The shared files a targeted diff must load, the same set on both sides: leash.yaml, every
- * tier, every shared file that differs between the sides, and the templates and systems the
- * agents read reach (directly, or through their templates). The rest are unchanged and feed no
- * agent in the radius, so they are never parsed.
+ * One side's shared entries from the other side's listing and the changes between them: a
+ * changed file takes its entry on this side (without its size: the blob reader streams it and
+ * skips it if too large), a file absent on this side goes.
  */
-function sharedFilesNeeded(shared: ReadResult[], agents: ReadResult[], cache: LoadCache): Set<string> {
-  const texts = shared.map((r) => new Map(r.files.map((f) => [f.path, f.text])));
-  const paths = new Set(shared.flatMap((r) => r.files.map((f) => f.path)));
-  const byName = (folder: string) => {
-    const m = new Map<string, string[]>();
-    for (const p of paths) {
-      if (!p.startsWith(folder + '/')) continue;
-      m.set(baseName(p), [...(m.get(baseName(p)) ?? []), p]);
-    }
-    return m;
-  };
-  const templates = byName('templates');
-  const systems = byName('systems');
-  const needed = new Set<string>();
-  for (const p of paths) {
-    if (p === 'leash.yaml' || p.startsWith('tiers/') || texts[0]!.get(p) !== texts[1]!.get(p)) needed.add(p);
+function patchEntries(listed: readonly TreeEntry[], changed: readonly ChangedPath[]): TreeEntry[] {
+  const byPath = new Map(listed.map((e) => [e.path, e]));
+  for (const c of changed) {
+    if (!isShared(c.path)) continue;
+    if (c.head) byPath.set(c.path, entryOf(c.path, c.head));
+    else byPath.delete(c.path);
   }
-  // The problems of shared files that could not be decoded are reported with the rest.
-  for (const r of shared) for (const d of r.diagnostics) needed.add(d.file);
-  const systemNames = new Set<string>();
-  const templateNames = new Set<string>();
-  for (const side of agents) {
-    for (const doc of loadPolicyFiles(side.files, { cache }).documents) {
-      if (doc.kind !== 'Agent') continue;
-      for (const g of doc.data.spec.grants ?? []) {
-        if ('template' in g) templateNames.add(g.template);
-        else systemNames.add(g.system);
-      }
-    }
-  }
-  for (const name of templateNames) for (const p of templates.get(name) ?? []) needed.add(p);
-  for (const r of shared) {
-    const picked = r.files.filter((f) => f.path.startsWith('templates/') && needed.has(f.path));
-    for (const doc of loadPolicyFiles(picked, { cache }).documents) {
-      if (doc.kind === 'Template') for (const g of doc.data.spec.grants) systemNames.add(g.system);
-    }
-  }
-  for (const name of systemNames) for (const p of systems.get(name) ?? []) needed.add(p);
-  return needed;
+  return [...byPath.values()];
+}
+
+function entryOf(path: string, side: { mode: string; oid: string }): TreeEntry {
+  return { mode: side.mode, type: side.mode === '160000' ? 'commit' : 'blob', oid: side.oid, path };
+}
+
+/** The changed files' entries on one side (absent where the file does not exist there). */
+function entriesOf(changed: ChangedPath[], side: 'base' | 'head'): TreeEntry[] {
+  return changed.flatMap((c) => (c[side] ? [entryOf(c.path, c[side])] : []));
+}
+
+async function readHits(top: string, revision: string, paths: string[], prefix: string): Promise<ReadResult> {
+  if (paths.length === 0) return { files: [], diagnostics: [] };
+  const blobs = new BlobReader(top, { spool: true });
+  blobs.start();
+  const [read] = await finishReads(blobs, [listPolicyPaths(top, blobs, revision, paths, prefix)]);
+  return read!;
 }
 
 function merge(a: ReadResult, b: ReadResult): ReadResult {
   return { files: [...a.files, ...b.files], diagnostics: [...a.diagnostics, ...b.diagnostics] };
-}
-
-/**
- * Names whose mention in an agent file may put the agent in the blast radius: changed
- * templates, tiers and systems (any shared file whose text differs, broken or not: its file
- * name is its name), templates that mention a changed system, and environments whose
- * production flag changed. grepPolicyFiles also returns every file holding a backslash, so a
- * name written with escapes ("supp\x6frt") cannot hide an agent. Only leash.yaml is parsed
- * here; hits are parsed before anything is concluded from them.
- */
-function reachNames(base: ReadResult, head: ReadResult, cache: LoadCache): string[] {
-  const bt = new Map(base.files.map((f) => [f.path, f.text]));
-  const at = new Map(head.files.map((f) => [f.path, f.text]));
-  const names = new Set<string>();
-  const changedSystems = new Set<string>();
-  const unreadable = new Set([...base.diagnostics, ...head.diagnostics].map((d) => d.file));
-  for (const path of new Set([...bt.keys(), ...at.keys(), ...unreadable])) {
-    if (path === 'leash.yaml' || (bt.get(path) === at.get(path) && !unreadable.has(path))) continue;
-    names.add(baseName(path));
-    if (path.startsWith('systems/')) changedSystems.add(baseName(path));
-  }
-  // Templates that mention a changed system reach its agents through the template.
-  if (changedSystems.size > 0) {
-    const mention = new RegExp(
-      `(^|[^a-z0-9-])(${[...changedSystems].map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})($|[^a-z0-9-])`,
-    );
-    for (const texts of [bt, at]) {
-      for (const [path, text] of texts)
-        if (path.startsWith('templates/') && mention.test(text)) names.add(baseName(path));
-    }
-  }
-  // Environments whose production flag changed reach every agent in them.
-  const config = (r: ReadResult) => {
-    const loaded = loadPolicyFiles(
-      r.files.filter((f) => f.path === 'leash.yaml'),
-      { cache },
-    );
-    return {
-      present: r.files.some((f) => f.path === 'leash.yaml'),
-      doc: loaded.documents.find((d) => d.kind === 'Config'),
-    };
-  };
-  const cb = config(base);
-  const ca = config(head);
-  const envs = (c: typeof cb) =>
-    c.doc?.kind === 'Config' ? (c.doc.data.spec.environments ?? {}) : undefined;
-  const eb = envs(cb);
-  const ea = envs(ca);
-  if (canonicalJson(eb ?? null) !== canonicalJson(ea ?? null)) {
-    const prod = (e: typeof eb, n: string) =>
-      e?.[n]?.production ?? (e ? false : n === 'production' || n === 'prod');
-    for (const n of new Set([...Object.keys(eb ?? {}), ...Object.keys(ea ?? {}), 'production', 'prod'])) {
-      if (prod(eb, n) !== prod(ea, n)) names.add(n);
-    }
-  }
-  // A leash.yaml broken on one side hides which environments are production: every agent
-  // ('environment' is a key of every agent file).
-  const broken = (c: typeof cb) => c.present && !c.doc;
-  if (broken(cb) !== broken(ca)) names.add('environment');
-  return [...names].sort();
 }
 
 function countWorkTreeAgents(dir: string): number {
@@ -242,28 +249,6 @@ function countWorkTreeAgents(dir: string): number {
   return count;
 }
 
-/** Loads one side: documents, index, and its read and load problems with positions. */
-export function loadSide(
-  read: ReadResult,
-  revision: string,
-  commit: string | undefined,
-  cache: LoadCache,
-): DiffSide {
-  const loaded = loadPolicyFiles(read.files, { cache });
-  const texts = new Map(read.files.map((f) => [f.path, f.text]));
-  const diagnostics = sortDiagnostics(
-    locateDiagnostics([...read.diagnostics, ...loaded.diagnostics], (f) => texts.get(f), loaded.locators),
-  );
-  return {
-    revision,
-    ...(commit ? { commit } : {}),
-    documents: loaded.documents,
-    index: buildPolicyIndex(loaded.documents, loaded.brokenNames),
-    diagnostics,
-    texts,
-  };
-}
-
 /** Thrown when the base revision's leash.yaml exists but cannot be read: sign-off fails closed. */
 export class BaseConfigError extends Error {
   override name = 'BaseConfigError';
@@ -278,17 +263,13 @@ export async function readConfigAt(dir: string, revision: string): Promise<Confi
   const abs = resolve(dir);
   const repo = await findRepository(abs);
   const prefix = relative(repo.top, abs).split('\\').join('/');
+  const sides = loadDiffCore();
+  sides.catch(() => undefined);
   const read = await readPolicyPaths(repo.top, revision, ['leash.yaml'], { prefix });
   if (read.files.length === 0 && read.diagnostics.length === 0) return undefined;
-  const loaded = loadPolicyFiles(read.files);
-  const config = loaded.documents.find((d) => d.kind === 'Config');
-  if (!config || config.kind !== 'Config') {
-    const problems = [...read.diagnostics, ...loaded.diagnostics]
-      .map((d) => `${d.ruleId}: ${d.message}`)
-      .join('; ');
-    throw new BaseConfigError(
-      `leash.yaml in ${revision} cannot be read (${problems}); sign-off cannot be computed`,
-    );
-  }
-  return config.data;
+  const { config, problems } = (await sides).loadConfig(read);
+  if (config) return config;
+  throw new BaseConfigError(
+    `leash.yaml in ${revision} cannot be read (${problems.join('; ')}); sign-off cannot be computed`,
+  );
 }

@@ -9,6 +9,7 @@ import {
   readdirSync,
   statSync,
 } from 'node:fs';
+import { isUtf8 } from 'node:buffer';
 import { join } from 'node:path';
 import type { Diagnostic, Position } from '../model/diagnostic.js';
 import type { SourceFile } from '../model/document.js';
@@ -29,30 +30,30 @@ export class PolicyReadError extends Error {
   override name = 'PolicyReadError';
 }
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-
 /**
  * Turns file bytes into text, or a diagnostic when they are not UTF-8 text. A NUL byte marks a
  * binary file. The diagnostic points at the first offending byte. A UTF-8 byte order mark is
- * kept in the text (the parser and the locator both skip it).
+ * dropped from the text.
  */
 export function decodeSource(path: string, bytes: Uint8Array): SourceFile | Diagnostic {
-  const nul = bytes.indexOf(0);
+  const buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const nul = buf.indexOf(0);
   if (nul >= 0) {
     return fileProblem(path, 'invalid-encoding', 'the file is binary (it holds NUL bytes), not YAML text', {
       hint: encodingHint,
       at: positionOfByte(bytes, nul),
     });
   }
-  try {
-    return { path, text: utf8.decode(bytes) };
-  } catch {
-    const bad = firstInvalidUtf8(bytes);
-    return fileProblem(path, 'invalid-encoding', 'the file is not valid UTF-8 text', {
-      hint: encodingHint,
-      at: positionOfByte(bytes, bad),
-    });
+  if (isUtf8(buf)) {
+    // isUtf8 (simdutf) and toString are several times faster than a fatal TextDecoder, which
+    // ten thousand files notice; the byte order mark goes as TextDecoder drops it.
+    const text = buf.toString('utf8');
+    return { path, text: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text };
   }
+  return fileProblem(path, 'invalid-encoding', 'the file is not valid UTF-8 text', {
+    hint: encodingHint,
+    at: positionOfByte(bytes, firstInvalidUtf8(bytes)),
+  });
 }
 
 const encodingHint = 'Save the file as UTF-8 text.';

@@ -35,16 +35,32 @@ export function kindForPath(path: string): Kind | undefined {
 }
 
 /**
+ * Results of loading single files, reusable across loads: a file with the same path and text in
+ * two revisions is parsed and checked once. Keyed by path, then compared by text: no key is
+ * built from (or hashes) a file's whole text.
+ */
+export class LoadCache {
+  private readonly byPath = new Map<string, { text: string; result: LoadedFile }[]>();
+
+  get(path: string, text: string): LoadedFile | undefined {
+    return this.byPath.get(path)?.find((e) => e.text === text)?.result;
+  }
+
+  set(path: string, text: string, result: LoadedFile): void {
+    const entries = this.byPath.get(path);
+    if (entries) entries.push({ text, result });
+    else this.byPath.set(path, [{ text, result }]);
+  }
+}
+
+export function createLoadCache(): LoadCache {
+  return new LoadCache();
+}
+
+/**
  * Parses and checks every file; pure (no IO). A broken file never stops the others: each
  * problem becomes a diagnostic and the file's document is left out.
  */
-/** Results of loading single files, reusable across loads: a file unchanged between two revisions is parsed once. */
-export type LoadCache = Map<string, unknown>;
-
-export function createLoadCache(): LoadCache {
-  return new Map();
-}
-
 export function loadPolicyFiles(
   files: readonly SourceFile[],
   options: { cache?: LoadCache } = {},
@@ -62,11 +78,10 @@ export function loadPolicyFiles(
   for (const file of files) {
     const expected = kindForPath(file.path);
     if (!expected) continue;
-    const cacheKey = options.cache ? `${file.path}\0${file.text}` : '';
-    let result = options.cache?.get(cacheKey) as OneResult | undefined;
+    let result = options.cache?.get(file.path, file.text);
     if (!result) {
       result = loadOne(file, expected);
-      options.cache?.set(cacheKey, result);
+      options.cache?.set(file.path, file.text, result);
     }
     if (result.locate) locators.set(file.path, result.locate);
     for (const d of result.diagnostics) diagnostics.push(d);
@@ -104,16 +119,17 @@ export function loadPolicyFiles(
   return { documents, diagnostics, brokenNames, locators };
 }
 
-interface OneResult {
+/** One file loaded: its document when it is sound, its name when it has one, its problems. */
+export interface LoadedFile {
   document?: PolicyDocument;
   name?: string;
   diagnostics: Diagnostic[];
   locate?: Locate;
 }
 
-function loadOne(file: SourceFile, expected: Kind): OneResult {
+function loadOne(file: SourceFile, expected: Kind): LoadedFile {
   const parsed = parsePolicyYaml(file.path, file.text);
-  const result: OneResult = {
+  const result: LoadedFile = {
     ...checkOne(file, expected, parsed),
     ...(parsed.locate ? { locate: parsed.locate } : {}),
   };
@@ -131,9 +147,9 @@ function loadOne(file: SourceFile, expected: Kind): OneResult {
   return { ...result, diagnostics: shown };
 }
 
-function checkOne(file: SourceFile, expected: Kind, parsed: ParsedFile): OneResult {
+function checkOne(file: SourceFile, expected: Kind, parsed: ParsedFile): LoadedFile {
   const diagnostics = parsed.diagnostics;
-  const problem = (ruleId: string, message: string, pointer: string, hint?: string): OneResult => ({
+  const problem = (ruleId: string, message: string, pointer: string, hint?: string): LoadedFile => ({
     diagnostics: [
       ...diagnostics,
       { ruleId, severity: 'error', message, file: file.path, pointer, ...(hint ? { hint } : {}) },

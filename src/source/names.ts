@@ -83,11 +83,18 @@ export function describePathTrick(value: string): string | undefined {
  */
 export function checkNames(file: string, data: unknown): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const stack: [unknown, string][] = [[data, '']];
+  const stack: Visit[] = [{ value: data, parent: undefined, segment: '', depth: 0 }];
   // More than one file may report; load.ts cuts the list and says so.
   while (stack.length > 0 && out.length <= LIMITS.maxDiagnosticsPerFile) {
-    const [value, pointer] = stack.pop()!;
+    const visit = stack.pop()!;
+    const { value, depth } = visit;
     if (typeof value === 'string') {
+      // Pointers are built only where a reference can be (at most five segments deep, under a
+      // key that names one): one per value cost more than the rest of the walk.
+      if (depth > MAX_REFERENCE_DEPTH) continue;
+      const key = typeof visit.segment === 'number' ? visit.parent?.segment : visit.segment;
+      if (!REFERENCE_KEYS.has(key as string)) continue;
+      const pointer = pointerOf(visit);
       if (!REFERENCE_POINTER.test(pointer)) continue;
       const odd = PLAIN_ASCII.test(value) ? undefined : describeNonAscii(value);
       if (odd) {
@@ -113,9 +120,12 @@ export function checkNames(file: string, data: unknown): Diagnostic[] {
         });
       }
     } else if (Array.isArray(value)) {
-      value.forEach((v, i) => stack.push([v, pointer + toPointer(i)]));
+      for (let i = 0; i < value.length; i++) {
+        stack.push({ value: value[i], parent: visit, segment: i, depth: depth + 1 });
+      }
     } else if (value !== null && typeof value === 'object') {
       for (const [key, v] of Object.entries(value)) {
+        const child: Visit = { value: v, parent: visit, segment: key, depth: depth + 1 };
         const odd = PLAIN_ASCII.test(key) ? undefined : describeNonAscii(key);
         if (odd && out.length <= LIMITS.maxDiagnosticsPerFile) {
           out.push({
@@ -124,15 +134,52 @@ export function checkNames(file: string, data: unknown): Diagnostic[] {
             message: `the key '${printable(key)}' contains ${odd}`,
             hint: 'Keys must be plain ASCII so that a reviewer sees what they get.',
             file,
-            pointer: pointer + toPointer(key),
+            pointer: pointerOf(child),
             on: 'key',
           });
         }
-        stack.push([v, pointer + toPointer(key)]);
+        stack.push(child);
       }
     }
   }
   return out;
+}
+
+/** Segments in the deepest pointer REFERENCE_POINTER matches (/spec/grants/0/actions/0). */
+const MAX_REFERENCE_DEPTH = 5;
+/** The keys REFERENCE_POINTER ends in (for a list, the key holding it). */
+const REFERENCE_KEYS: ReadonlySet<string> = new Set([
+  'name',
+  'owner',
+  'platform',
+  'environment',
+  'tier',
+  'target',
+  'principal',
+  'credentialRef',
+  'system',
+  'resource',
+  'template',
+  'actions',
+  'fields',
+]);
+
+/** A value met while walking a document, with the way back to the root for its pointer. */
+export interface Visit {
+  value: unknown;
+  parent: Visit | undefined;
+  segment: string | number;
+  depth: number;
+}
+
+/**
+ * The JSON pointer of a visited value, built only for a finding: walks that built one per
+ * value spent more on pointers than on the rest.
+ */
+export function pointerOf(visit: Visit): string {
+  const segments: (string | number)[] = [];
+  for (let v: Visit | undefined = visit; v?.parent; v = v.parent) segments.push(v.segment);
+  return toPointer(...segments.reverse());
 }
 
 // Control, format (zero-width, bidi overrides, tag characters), line and paragraph separators,

@@ -2,9 +2,9 @@ import jsyaml from 'js-yaml';
 import { Composer, LineCounter, Parser, isAlias, isCollection, isMap, isNode, isScalar, isSeq } from 'yaml';
 import type { Document, Node } from 'yaml';
 import type { Diagnostic, Range } from '../model/diagnostic.js';
-import { toPointer } from '../model/diagnostic.js';
 import { LIMITS } from './limits.js';
-import { printable } from './names.js';
+import { pointerOf, printable } from './names.js';
+import type { Visit } from './names.js';
 import { findExcessiveNesting } from './nesting.js';
 import type { Locate } from './yaml-locate.js';
 import { locatorForDocument } from './yaml-locate.js';
@@ -439,9 +439,10 @@ function checkTree(file: string, doc: Document.Parsed, range: ToRange): Diagnost
  */
 function checkData(file: string, data: unknown): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const stack: [unknown, string, number][] = [[data, '', 0]];
+  const stack: Visit[] = [{ value: data, parent: undefined, segment: '', depth: 0 }];
   while (stack.length > 0 && out.length < MAX_FINDINGS) {
-    const [value, pointer, depth] = stack.pop()!;
+    const visit = stack.pop()!;
+    const { value, depth } = visit;
     if (typeof value === 'number' && !Number.isFinite(value)) {
       out.push({
         ruleId: 'non-finite-number',
@@ -449,7 +450,7 @@ function checkData(file: string, data: unknown): Diagnostic[] {
         message: `${String(value)} is not a finite number`,
         hint: 'Write a plain number; .inf and .nan are refused.',
         file,
-        pointer,
+        pointer: pointerOf(visit),
       });
     } else if (value !== null && typeof value === 'object') {
       if (depth >= LIMITS.maxDepth) {
@@ -459,12 +460,14 @@ function checkData(file: string, data: unknown): Diagnostic[] {
           message: `collections are nested more than ${LIMITS.maxDepth} levels deep`,
           hint: NESTING_HINT,
           file,
-          pointer,
+          pointer: pointerOf(visit),
         });
         continue;
       }
       if (Array.isArray(value)) {
-        value.forEach((v, i) => stack.push([v, pointer + toPointer(i), depth + 1]));
+        for (let i = 0; i < value.length; i++) {
+          stack.push({ value: value[i], parent: visit, segment: i, depth: depth + 1 });
+        }
       } else {
         for (const key of Object.keys(value)) {
           if (FORBIDDEN_KEYS.has(key)) {
@@ -474,12 +477,17 @@ function checkData(file: string, data: unknown): Diagnostic[] {
               message: `the key '${key}' is not allowed`,
               hint: FORBIDDEN_KEY_HINT,
               file,
-              pointer: pointer + toPointer(key),
+              pointer: pointerOf({ value: undefined, parent: visit, segment: key, depth: depth + 1 }),
               on: 'key',
             });
             continue;
           }
-          stack.push([(value as Record<string, unknown>)[key], pointer + toPointer(key), depth + 1]);
+          stack.push({
+            value: (value as Record<string, unknown>)[key],
+            parent: visit,
+            segment: key,
+            depth: depth + 1,
+          });
         }
       }
     }

@@ -1,3 +1,5 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { diffRevisions } from '../../src/diff/revisions.js';
 import type { AgentDelta, BlastRadius } from '../../src/diff/types.js';
@@ -436,5 +438,102 @@ describe('leash diff: governance, merges and reverts', () => {
   it('an unknown revision is a fatal error, not an empty diff', async () => {
     const r = repo();
     await expect(diff(r, 'no-such-branch')).rejects.toThrow(/does not name a commit|no-such-branch/);
+  });
+});
+
+describe('leash diff: reading only what the change reaches', () => {
+  /** The targeted diff, checked against reading both sides whole. */
+  async function both(r: GitRepo, base: string, head?: string): Promise<BlastRadius> {
+    const args = { dir: r.policyDir, base, ...(head ? { head } : {}), now: TEST_NOW };
+    const [targeted, full] = await Promise.all([diffRevisions(args), diffRevisions({ ...args, full: true })]);
+    expect(targeted).toEqual(full);
+    return targeted;
+  }
+
+  it('agents whose files did not change still show the change their template makes, beside an edited agent', async () => {
+    const r = repo({
+      ...BASE_FILES,
+      'agents/bot.yaml': bot(),
+      'agents/team/helper.yaml': agentYaml('helper', { templates: ['support'] }),
+      'agents/loner.yaml': agentYaml('loner', { grants: [READ_CONTACT] }),
+    });
+    const base = r.head();
+    r.write({
+      'templates/support.yaml': BASE_FILES['templates/support.yaml']!.replace(
+        'actions: [read, create]',
+        'actions: [read, create, refund]',
+      ),
+      'agents/loner.yaml': agentYaml('loner', { grants: [{ ...READ_CONTACT, actions: ['read', 'update'] }] }),
+    });
+    const head = r.commit('template and loner');
+    const radius = await both(r, base, head);
+    expect(radius.agents.map((a) => [a.name, keys(a.gained)])).toEqual([
+      ['bot', ['crm/case.refund']],
+      ['helper', ['crm/case.refund']],
+      ['loner', ['crm/contact.update']],
+    ]);
+    expect(agent(radius, 'helper').file).toBe('agents/team/helper.yaml');
+    expect(agent(radius, 'helper').causes).toEqual(['Template support (templates/support.yaml)']);
+    expect(radius.unchangedAgents).toBe(0);
+  });
+
+  it('a file moved between folders in a commit is a rename, not a removal and an addition', async () => {
+    const r = repo({ ...BASE_FILES, 'agents/bot.yaml': bot() });
+    const base = r.head();
+    r.write({ 'agents/bot.yaml': null, 'agents/cx/bot.yaml': bot() });
+    const radius = await both(r, base, r.commit('move'));
+    expect(radius.documents).toEqual([
+      {
+        kind: 'Agent',
+        name: 'bot',
+        change: 'renamed',
+        file: 'agents/cx/bot.yaml',
+        previousFile: 'agents/bot.yaml',
+        agents: ['bot'],
+      },
+    ]);
+    expect(radius.agents).toEqual([]);
+  });
+
+  it('a file broken in a commit is reported in the words of that commit', async () => {
+    const r = repo({ ...BASE_FILES, 'agents/bot.yaml': bot() });
+    const base = r.head();
+    r.write({ 'agents/bot.yaml': bot() + 'spec: {}\n' });
+    const head = r.commit('break bot');
+    const radius = await both(r, base, head);
+    expect(radius.diagnostics.map((d) => [d.ruleId, d.file, d.message.slice(0, head.length + 4)])).toEqual([
+      ['duplicate-key', 'agents/bot.yaml', `in ${head}:`],
+    ]);
+    expect(radius.agents).toEqual([]);
+    // Mended: the change touches the broken file, so base's problem with it is shown, in the
+    // words of base, and the agent is not taken to be new.
+    r.write({ 'agents/bot.yaml': bot() });
+    const mended = await both(r, head, r.commit('mend'));
+    expect(mended.diagnostics.map((d) => [d.ruleId, d.message.slice(0, head.length + 4)])).toEqual([
+      ['duplicate-key', `in ${head}:`],
+    ]);
+    expect(mended.documents.map((d) => [d.name, d.change])).toEqual([['bot', 'modified']]);
+  });
+
+  it('an untracked file that is not YAML under agents/ is not read as an agent', async () => {
+    const r = repo({ ...BASE_FILES, 'agents/bot.yaml': bot() });
+    const base = r.head();
+    r.write({
+      'agents/notes.txt': 'not: [policy\n',
+      'agents/bot.yaml': bot({ tier: 'standard', env: 'staging' }),
+    });
+    const radius = await both(r, base);
+    expect(radius.diagnostics).toEqual([]);
+    expect(radius.documents.map((d) => d.file)).toEqual(['agents/bot.yaml']);
+  });
+
+  it('an empty .git folder in the policy folder does not fool the search for the repository', async () => {
+    const r = repo({ ...BASE_FILES, 'agents/bot.yaml': bot() }, 'policies');
+    mkdirSync(join(r.policyDir, '.git'));
+    const base = r.head();
+    r.write({ 'agents/bot.yaml': agentYaml('bot', { templates: ['support'] }) });
+    const radius = await both(r, base, r.commit('drop contact read'));
+    expect(keys(agent(radius, 'bot').lost)).toEqual(['crm/contact.read']);
+    expect(radius.head.commit).toBe(r.head());
   });
 });

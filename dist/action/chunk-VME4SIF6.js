@@ -15,6 +15,7 @@ import {
   readdirSync,
   statSync
 } from "node:fs";
+import { isUtf8 } from "node:buffer";
 import { join } from "node:path";
 
 // src/source/limits.ts
@@ -43,24 +44,23 @@ var CONFIG_FILE = "leash.yaml";
 var PolicyReadError = class extends Error {
   name = "PolicyReadError";
 };
-var utf8 = new TextDecoder("utf-8", { fatal: true });
 function decodeSource(path, bytes) {
-  const nul = bytes.indexOf(0);
+  const buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const nul = buf.indexOf(0);
   if (nul >= 0) {
     return fileProblem(path, "invalid-encoding", "the file is binary (it holds NUL bytes), not YAML text", {
       hint: encodingHint,
       at: positionOfByte(bytes, nul)
     });
   }
-  try {
-    return { path, text: utf8.decode(bytes) };
-  } catch {
-    const bad = firstInvalidUtf8(bytes);
-    return fileProblem(path, "invalid-encoding", "the file is not valid UTF-8 text", {
-      hint: encodingHint,
-      at: positionOfByte(bytes, bad)
-    });
+  if (isUtf8(buf)) {
+    const text = buf.toString("utf8");
+    return { path, text: text.charCodeAt(0) === 65279 ? text.slice(1) : text };
   }
+  return fileProblem(path, "invalid-encoding", "the file is not valid UTF-8 text", {
+    hint: encodingHint,
+    at: positionOfByte(bytes, firstInvalidUtf8(bytes))
+  });
 }
 var encodingHint = "Save the file as UTF-8 text.";
 function firstInvalidUtf8(bytes) {

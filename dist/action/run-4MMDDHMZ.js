@@ -3,7 +3,7 @@ const require = __leashRequire(import.meta.url);
 import {
   DEFAULT_GUARDRAILS,
   PLAN_FORMAT_VERSION,
-  canonicalJson as canonicalJson2,
+  canonicalJson,
   diffObjects,
   fingerprintState,
   objectKey,
@@ -15,27 +15,25 @@ import {
 } from "./chunk-T7M45HPW.js";
 import {
   listRuleInfo
-} from "./chunk-NM5LMRM6.js";
+} from "./chunk-XSH4ML67.js";
+import {
+  validatePolicyFiles
+} from "./chunk-PEMY43L3.js";
+import "./chunk-EFRS7QHD.js";
+import {
+  compileModel
+} from "./chunk-F7PGM7PY.js";
 import {
   createFastLocator,
-  createLoadCache,
   createLocator,
   loadPolicyFiles,
   locateDiagnostics,
   printable,
-  require_dist,
-  validatePolicyFiles
-} from "./chunk-UDGGSRLV.js";
+  require_dist
+} from "./chunk-SFW64KNG.js";
+import "./chunk-7LOK7AJX.js";
 import {
-  canonicalJson
-} from "./chunk-LOJDG36G.js";
-import {
-  buildPolicyIndex,
-  countBySeverity,
-  isGlob,
-  isWrite,
-  parseLeashDate,
-  sortDiagnostics
+  countBySeverity
 } from "./chunk-U3POP4QY.js";
 import {
   CONFIG_FILE,
@@ -51,11 +49,9 @@ import {
   readPolicyDir,
   readPolicyFilesAt,
   tooLarge
-} from "./chunk-7N5FENZK.js";
+} from "./chunk-VME4SIF6.js";
 import {
-  KINDS,
-  isExecutingMode,
-  rankMode
+  KINDS
 } from "./chunk-YJ3X6INZ.js";
 import "./chunk-OACDNGXH.js";
 import {
@@ -113,10 +109,10 @@ var require_tunnel = __commonJS({
       self2.on("free", function onFree(socket, host, port, localAddress) {
         var options2 = toOptions(host, port, localAddress);
         for (var i = 0, len = self2.requests.length; i < len; ++i) {
-          var pending = self2.requests[i];
-          if (pending.host === options2.host && pending.port === options2.port) {
+          var pending2 = self2.requests[i];
+          if (pending2.host === options2.host && pending2.port === options2.port) {
             self2.requests.splice(i, 1);
-            pending.request.onSocket(socket);
+            pending2.request.onSocket(socket);
             return;
           }
         }
@@ -230,10 +226,10 @@ var require_tunnel = __commonJS({
         return;
       }
       this.sockets.splice(pos, 1);
-      var pending = this.requests.shift();
-      if (pending) {
-        this.createSocket(pending, function(socket2) {
-          pending.request.onSocket(socket2);
+      var pending2 = this.requests.shift();
+      if (pending2) {
+        this.createSocket(pending2, function(socket2) {
+          pending2.request.onSocket(socket2);
         });
       }
     };
@@ -3697,8 +3693,8 @@ var require_webidl = __commonJS({
       return new TypeError(`${message2.header}: ${message2.message}`);
     };
     webidl.errors.conversionFailed = function(context3) {
-      const plural6 = context3.types.length === 1 ? "" : " one of";
-      const message2 = `${context3.argument} could not be converted to${plural6}: ${context3.types.join(", ")}.`;
+      const plural5 = context3.types.length === 1 ? "" : " one of";
+      const message2 = `${context3.argument} could not be converted to${plural5}: ${context3.types.join(", ")}.`;
       return webidl.errors.exception({
         header: context3.prefix,
         message: message2
@@ -8305,8 +8301,8 @@ var require_pool_base = __commonJS({
       }
       get [kPending]() {
         let ret = this[kQueued];
-        for (const { [kPending]: pending } of this[kClients]) {
-          ret += pending;
+        for (const { [kPending]: pending2 } of this[kClients]) {
+          ret += pending2;
         }
         return ret;
       }
@@ -11261,9 +11257,9 @@ var require_pluralizer = __commonJS({
       this: "these"
     };
     module.exports = class Pluralizer {
-      constructor(singular, plural6) {
+      constructor(singular, plural5) {
         this.singular = singular;
-        this.plural = plural6;
+        this.plural = plural5;
       }
       pluralize(count2) {
         const one = count2 === 1;
@@ -11427,18 +11423,18 @@ var require_mock_agent = __commonJS({
       }
       pendingInterceptors() {
         const mockAgentClients = this[kClients];
-        return Array.from(mockAgentClients.entries()).flatMap(([origin, scope]) => scope[kDispatches].map((dispatch) => ({ ...dispatch, origin }))).filter(({ pending }) => pending);
+        return Array.from(mockAgentClients.entries()).flatMap(([origin, scope]) => scope[kDispatches].map((dispatch) => ({ ...dispatch, origin }))).filter(({ pending: pending2 }) => pending2);
       }
       assertNoPendingInterceptors({ pendingInterceptorsFormatter = new PendingInterceptorsFormatter() } = {}) {
-        const pending = this.pendingInterceptors();
-        if (pending.length === 0) {
+        const pending2 = this.pendingInterceptors();
+        if (pending2.length === 0) {
           return;
         }
-        const pluralizer = new Pluralizer("interceptor", "interceptors").pluralize(pending.length);
+        const pluralizer = new Pluralizer("interceptor", "interceptors").pluralize(pending2.length);
         throw new UndiciError(`
 ${pluralizer.count} ${pluralizer.noun} ${pluralizer.is} pending:
 
-${pendingInterceptorsFormatter.format(pending)}
+${pendingInterceptorsFormatter.format(pending2)}
 `.trim());
       }
     };
@@ -21271,7 +21267,7 @@ var require_light = __commonJS({
 
 // src/action/run.ts
 import { writeFileSync } from "node:fs";
-import { relative as relative8 } from "node:path";
+import { relative as relative9 } from "node:path";
 
 // node_modules/@actions/core/lib/command.js
 import * as os from "os";
@@ -26743,84 +26739,388 @@ function relativize(diagnostics, root, cwd) {
 
 // src/diff/revisions.ts
 import { readdirSync } from "node:fs";
-import { join as join2, relative as relative2, resolve as resolve2 } from "node:path";
+import { join as join3, relative as relative3, resolve as resolve2 } from "node:path";
 
 // src/source/git.ts
+import { isAscii } from "node:buffer";
 import { spawn } from "node:child_process";
+import {
+  close,
+  existsSync as existsSync4,
+  fstatSync,
+  mkdtempSync,
+  openSync,
+  readSync,
+  realpathSync,
+  rmdirSync,
+  unlinkSync
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname as dirname3, join as join2, relative as relative2, sep as sep3 } from "node:path";
 var GitError = class extends PolicyReadError {
   name = "GitError";
   /** git's exit code, when git ran and failed. */
   exitCode;
 };
-async function readPolicyRevision(repoDir, revision2, options = {}) {
+function listPolicyRevision(repoDir, blobs, revision2, options) {
+  const under = (path) => options.prefix ? `${options.prefix}/${path}` : path;
+  const folders = options.folders ?? POLICY_FOLDERS;
+  const collector = new ReadCollector(options.prefix, blobs, revision2);
+  collector.keepEntries = options.keepEntries === true;
+  const listed = streamGit(
+    repoDir,
+    [
+      "ls-tree",
+      "-r",
+      "-z",
+      "-l",
+      "--full-tree",
+      "--end-of-options",
+      `${revision2}^{commit}`,
+      "--",
+      under(CONFIG_FILE),
+      ".gitmodules",
+      ...folders.map(under)
+    ],
+    (record) => collector.accept(parseTreeRecord(record)),
+    () => blobs.flush()
+  );
+  return pending(listed, collector);
+}
+async function readPolicyPaths(repoDir, revision2, paths, options = {}) {
   checkRevision(revision2);
   const prefix = checkPrefix(options.prefix ?? "");
-  const under = (path) => prefix ? `${prefix}/${path}` : path;
-  const folders = options.folders ?? POLICY_FOLDERS;
-  const listing = await runGit(repoDir, [
-    "ls-tree",
-    "-r",
-    "-z",
-    "-l",
-    "--full-tree",
-    "--end-of-options",
-    `${revision2}^{commit}`,
-    "--",
-    under(CONFIG_FILE),
-    ".gitmodules",
-    ...folders.map(under)
-  ]);
-  const { wanted, diagnostics } = classifyEntries(parseTree(listing), prefix);
-  if (wanted.length > LIMITS.maxFiles) {
-    throw new GitError(
-      `revision ${revision2} holds ${wanted.length} policy files; at most ${LIMITS.maxFiles} are read`
-    );
-  }
-  return readEntries(repoDir, wanted, diagnostics);
+  if (paths.length === 0) return { files: [], diagnostics: [] };
+  const blobs = new BlobReader(repoDir, { spool: true });
+  blobs.start();
+  const read = listPolicyPaths(repoDir, blobs, revision2, paths, prefix);
+  return finishReads(blobs, [read]).then(([result]) => result);
 }
-function classifyEntries(listed, prefix) {
-  const diagnostics = [];
-  const wanted = [];
-  for (const raw of listed) {
-    const entry = prefix && raw.path.startsWith(prefix + "/") ? { ...raw, path: raw.path.slice(prefix.length + 1) } : raw;
-    if (entry.path === ".gitmodules") {
-      diagnostics.push(
-        fileProblem(entry.path, "submodule", "the policy repository declares git submodules", {
+function listPolicyPaths(repoDir, blobs, revision2, paths, prefix) {
+  const under = (path) => prefix ? `${prefix}/${path}` : path;
+  const collector = new ReadCollector(prefix, blobs, revision2);
+  const listed = paths.length === 0 ? Promise.resolve() : streamGit(
+    repoDir,
+    [
+      "ls-tree",
+      "-z",
+      "-l",
+      "--full-tree",
+      "--end-of-options",
+      `${revision2}^{commit}`,
+      "--",
+      ...paths.map(under)
+    ],
+    (record) => collector.accept(parseTreeRecord(record)),
+    () => blobs.flush()
+  );
+  return pending(listed, collector);
+}
+function readTreeEntries(blobs, entries) {
+  const collector = new ReadCollector("", blobs, "");
+  for (const entry of entries) collector.accept(entry);
+  blobs.flush();
+  return pending(Promise.resolve(), collector);
+}
+function pending(listed, collector) {
+  listed.catch(() => void 0);
+  return { listed, entries: () => collector.entries, result: () => collector.result() };
+}
+async function finishReads(blobs, reads) {
+  try {
+    await Promise.all(reads.map((r) => r.listed));
+  } catch (error2) {
+    blobs.abort();
+    throw error2;
+  }
+  await blobs.end();
+  return reads.map((r) => r.result());
+}
+var ReadCollector = class {
+  constructor(prefix, blobs, revision2) {
+    this.prefix = prefix;
+    this.blobs = blobs;
+    this.revision = revision2;
+  }
+  prefix;
+  blobs;
+  revision;
+  /** Every entry accepted, its path relative to the policy folder (when asked to keep them). */
+  entries = [];
+  keepEntries = false;
+  /** Problems in listing order; a slot is filled later when the blob turns out too large. */
+  listed = [];
+  files = [];
+  undecodable = [];
+  wanted = 0;
+  accept(raw) {
+    const path = this.prefix && raw.path.startsWith(this.prefix + "/") ? raw.path.slice(this.prefix.length + 1) : raw.path;
+    if (this.keepEntries) this.entries.push(path === raw.path ? raw : { ...raw, path });
+    if (path === ".gitmodules") {
+      this.listed.push(
+        fileProblem(path, "submodule", "the policy repository declares git submodules", {
           hint: SUBMODULE_HINT
         })
       );
-    } else if (entry.mode === "160000") {
-      diagnostics.push(
-        fileProblem(entry.path, "submodule", `${entry.path} is a git submodule; submodules are not read`, {
+    } else if (raw.mode === "160000") {
+      this.listed.push(
+        fileProblem(path, "submodule", `${path} is a git submodule; submodules are not read`, {
           hint: SUBMODULE_HINT
         })
       );
-    } else if (entry.mode === "120000") {
-      diagnostics.push(
-        fileProblem(entry.path, "symlink", `${entry.path} is a symbolic link; links are not followed`, {
+    } else if (raw.mode === "120000") {
+      this.listed.push(
+        fileProblem(path, "symlink", `${path} is a symbolic link; links are not followed`, {
           hint: SYMLINK_HINT
         })
       );
-    } else if (entry.type === "blob" && (entry.path === CONFIG_FILE || isPolicyFileName(entry.path))) {
-      if (entry.size > LIMITS.maxFileBytes) diagnostics.push(tooLarge(entry.path, entry.size));
-      else wanted.push(entry);
+    } else if (raw.type === "blob" && (path === CONFIG_FILE || isPolicyFileName(path))) {
+      if (++this.wanted > LIMITS.maxFiles) {
+        throw new GitError(
+          `revision ${this.revision} holds more than ${LIMITS.maxFiles} policy files; at most ${LIMITS.maxFiles} are read`
+        );
+      }
+      if (raw.size !== void 0 && raw.size > LIMITS.maxFileBytes) {
+        this.listed.push(tooLarge(path, raw.size));
+        return;
+      }
+      const slot = this.listed.push(void 0) - 1;
+      this.blobs.read(raw.oid, raw.size, (blob) => {
+        if (blob.text !== void 0) this.files.push({ path, text: blob.text, blob: blob.oid });
+        else if (blob.bytes === void 0) this.listed[slot] = tooLarge(path, blob.size);
+        else this.undecodable.push(decodeSource(path, blob.bytes));
+      });
     }
   }
-  return { wanted, diagnostics };
-}
-async function readEntries(repoDir, wanted, diagnostics) {
-  wanted.sort((a, b) => comparePaths(a.path, b.path));
-  const blobs = await readBlobs(
-    repoDir,
-    wanted.map((e) => e.oid)
-  );
-  const files = [];
-  for (const entry of wanted) {
-    const decoded = decodeSource(entry.path, blobs.get(entry.oid));
-    if ("text" in decoded) files.push({ ...decoded, blob: entry.oid });
-    else diagnostics.push(decoded);
+  result() {
+    const byPath = (key) => (a, b) => comparePaths(key(a), key(b));
+    const { files } = this;
+    let sorted = true;
+    for (let i = 1; i < files.length && sorted; i++)
+      sorted = comparePaths(files[i - 1].path, files[i].path) < 0;
+    return {
+      files: sorted ? files : files.sort(byPath((f) => f.path)),
+      diagnostics: [
+        ...this.listed.filter((d) => d !== void 0),
+        ...this.undecodable.sort(byPath((d) => d.file))
+      ]
+    };
   }
-  return { files, diagnostics };
+};
+var MAX_SLICED_OUTPUT = 256 * 1024 * 1024;
+var BlobReader = class {
+  /**
+   * `spool: true` sends git's output to an unlinked temporary file read once at the end: for a
+   * whole revision, thousands of small pipe reads cost Node more than git takes to write them.
+   * Only for blobs known to be within the size limit (listed with their sizes): a spooled blob
+   * is written out whole.
+   */
+  constructor(repoDir, options = {}) {
+    this.repoDir = repoDir;
+    this.options = options;
+  }
+  repoDir;
+  options;
+  child;
+  closed;
+  requested = /* @__PURE__ */ new Map();
+  queue = [];
+  unsent = [];
+  // Parser state: the chunks kept, a partial header line, the bytes left of the blob being
+  // read, and bytes still to skip (the newline after a blob, or all of one over the limit).
+  kept = [];
+  keptLength = 0;
+  places = [];
+  header = "";
+  bodyLeft = 0;
+  skip = 0;
+  failure;
+  get spool() {
+    return this.options.spool === true;
+  }
+  /** Asks for a blob (its size, when known); `onAnswer` runs when end() has read it. */
+  read(oid, size, onAnswer) {
+    if (this.spool && (size === void 0 || size > LIMITS.maxFileBytes)) {
+      throw new Error(`bug: blob ${oid} of unknown or excessive size asked for through a spool`);
+    }
+    const waiting = this.requested.get(oid);
+    if (waiting) {
+      waiting.push(onAnswer);
+      return;
+    }
+    this.requested.set(oid, [onAnswer]);
+    this.queue.push(oid);
+    this.unsent.push(oid);
+  }
+  /** Sends what has been asked so far to git (starting git on the first call that has any). */
+  flush() {
+    if (this.unsent.length === 0 || this.failure) return;
+    this.start().stdin.write(this.unsent.join("\n") + "\n");
+    this.unsent = [];
+  }
+  /** Sends the rest, waits for git, and hands every answer to whoever asked. */
+  async end() {
+    this.flush();
+    if (!this.child) return;
+    this.child.stdin.end();
+    await this.closed;
+    if (this.failure) throw this.failure;
+    if (this.places.length !== this.queue.length || this.bodyLeft > 0) {
+      throw new GitError(`git cat-file answered ${this.places.length} of ${this.queue.length} objects`);
+    }
+    const all = this.kept.length === 1 ? this.kept[0] : Buffer.concat(this.kept, this.keptLength);
+    this.kept.length = 0;
+    const ascii = all.length < MAX_SLICED_OUTPUT && isAscii(all) && all.indexOf(0) < 0 ? all.toString("latin1") : void 0;
+    for (const place of this.places) {
+      const answer = { oid: place.oid, size: place.size };
+      if (place.offset >= 0) {
+        const end = place.offset + place.size;
+        if (ascii !== void 0) answer.text = ascii.slice(place.offset, end);
+        else {
+          const bytes = all.subarray(place.offset, end);
+          const decoded = decodeSource("", bytes);
+          if ("text" in decoded) answer.text = decoded.text;
+          else answer.bytes = Uint8Array.from(bytes);
+        }
+      }
+      for (const onAnswer of this.requested.get(place.oid)) onAnswer(answer);
+    }
+  }
+  /** Stops git; the answers never come. */
+  abort() {
+    this.failure ??= new GitError("reading blobs was stopped");
+    this.child?.kill();
+  }
+  /** Starts git ahead of the first request, so its start-up overlaps the listing's. */
+  start() {
+    if (this.child) return this.child;
+    const spool = this.spool ? openSpool() : void 0;
+    const child = spawn("git", ["cat-file", "--batch", "--buffer"], {
+      cwd: this.repoDir,
+      stdio: ["pipe", spool?.fd ?? "pipe", "pipe"],
+      env: gitEnvironment()
+    });
+    this.child = child;
+    const err = [];
+    child.stderr.on("data", (b) => err.push(b));
+    const take = (chunk) => {
+      if (this.failure) return;
+      try {
+        this.parse(chunk);
+      } catch (error2) {
+        this.failure = error2;
+        child.kill();
+      }
+    };
+    child.stdout?.on("data", take);
+    this.closed = new Promise((resolve5) => {
+      child.on("error", (e) => {
+        spool?.close();
+        this.failure ??= new GitError(`cannot run git: ${e.message}`, { cause: e });
+        resolve5();
+      });
+      child.on("close", (code2) => {
+        if (code2 !== 0 && !this.failure) {
+          this.failure = Object.assign(
+            new GitError(`git cat-file failed: ${Buffer.concat(err).toString().trim() || `exit ${code2}`}`),
+            { exitCode: code2 ?? void 0 }
+          );
+        }
+        if (spool) {
+          try {
+            if (!this.failure) take(spool.read());
+          } catch (error2) {
+            this.failure ??= new GitError(`cannot read git's output: ${error2.message}`, {
+              cause: error2
+            });
+          } finally {
+            spool.close();
+          }
+        }
+        resolve5();
+      });
+    });
+    child.stdin.on("error", () => void 0);
+    return child;
+  }
+  parse(chunk) {
+    if (this.skip >= chunk.length) {
+      this.skip -= chunk.length;
+      return;
+    }
+    const base = this.keptLength;
+    this.kept.push(chunk);
+    this.keptLength += chunk.length;
+    let pos = 0;
+    while (pos < chunk.length) {
+      if (this.skip > 0) {
+        const n = Math.min(this.skip, chunk.length - pos);
+        this.skip -= n;
+        pos += n;
+      } else if (this.bodyLeft > 0) {
+        const n = Math.min(this.bodyLeft, chunk.length - pos);
+        this.bodyLeft -= n;
+        pos += n;
+        if (this.bodyLeft === 0) this.skip = 1;
+      } else {
+        const nl = chunk.indexOf(10, pos);
+        if (nl < 0) {
+          this.header += chunk.toString("latin1", pos);
+          return;
+        }
+        const header = this.header + chunk.toString("latin1", pos, nl);
+        this.header = "";
+        pos = nl + 1;
+        const expected = this.queue[this.places.length];
+        const digits = expected === void 0 ? "" : header.slice(expected.length + 6);
+        if (expected === void 0 || !header.startsWith(expected) || !header.startsWith(" blob ", expected.length) || !/^\d{1,15}$/.test(digits)) {
+          throw new GitError(`git cat-file returned '${printable(header)}' for ${expected ?? "nothing"}`);
+        }
+        const size = Number(digits);
+        if (size > LIMITS.maxFileBytes) {
+          this.places.push({ oid: expected, size, offset: -1 });
+          this.skip = size + 1;
+        } else {
+          this.places.push({ oid: expected, size, offset: base + pos });
+          this.bodyLeft = size;
+          if (size === 0) this.skip = 1;
+        }
+      }
+    }
+  }
+};
+function openSpool() {
+  const dir = mkdtempSync(join2(tmpdir(), "leash-spool-"));
+  const path = join2(dir, "output");
+  const fd = openSync(path, "w+", 384);
+  let removed = false;
+  const remove = () => {
+    if (removed) return;
+    try {
+      unlinkSync(path);
+      rmdirSync(dir);
+      removed = true;
+    } catch {
+    }
+  };
+  remove();
+  return {
+    fd,
+    read: () => {
+      const size = fstatSync(fd).size;
+      const buf = Buffer.allocUnsafe(size);
+      let at = 0;
+      while (at < size) {
+        const n = readSync(fd, buf, at, size - at, at);
+        if (n === 0) break;
+        at += n;
+      }
+      return buf.subarray(0, at);
+    },
+    // Closing the last handle of a large unlinked file frees its pages, which takes a while:
+    // done off the main thread.
+    close: () => close(fd, () => remove())
+  };
 }
 var REVISION = /^[A-Za-z0-9_./@{}^~-]+$/;
 function checkRevision(revision2) {
@@ -26853,39 +27153,56 @@ async function findRepository(dir) {
   const out = (await runGit(dir, ["rev-parse", "--show-toplevel", "--show-prefix"])).toString().split("\n");
   return { top: out[0].trim(), prefix: (out[1] ?? "").trim().replace(/\/$/, "") };
 }
-function parseTree(listing) {
-  const out = [];
-  for (const record of listing.toString("utf8").split("\0")) {
-    if (!record) continue;
-    const tab = record.indexOf("	");
-    const [mode, type, oid, size] = record.slice(0, tab).split(/\s+/);
-    out.push({
-      mode,
-      type,
-      oid,
-      size: size === "-" ? 0 : Number(size),
-      path: record.slice(tab + 1)
-    });
+async function openRepository(dir, revisions) {
+  for (const r of revisions) checkRevision(r);
+  let out;
+  try {
+    out = (await runGit(dir, [
+      "rev-parse",
+      "--show-toplevel",
+      "--show-prefix",
+      "--end-of-options",
+      ...revisions.map((r) => `${r}^{commit}`),
+      "--"
+    ])).toString();
+  } catch (error2) {
+    const repo = await findRepository(dir);
+    for (const r of revisions) await resolveCommit(repo.top, r);
+    throw error2;
   }
-  return out;
+  const lines = out.split("\n");
+  const commits = lines.slice(2).filter((l) => /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/.test(l));
+  if (commits.length !== revisions.length) {
+    throw new GitError(`git rev-parse returned ${commits.length} commits for ${revisions.length} revisions`);
+  }
+  return { top: lines[0].trim(), prefix: lines[1].trim().replace(/\/$/, ""), commits };
 }
-async function readBlobs(repoDir, oids) {
-  const unique = [...new Set(oids)];
-  const out = /* @__PURE__ */ new Map();
-  if (unique.length === 0) return out;
-  const raw = await runGit(repoDir, ["cat-file", "--batch", "--buffer"], unique.join("\n") + "\n");
-  let pos = 0;
-  for (const oid of unique) {
-    const nl = raw.indexOf(10, pos);
-    const header = raw.subarray(pos, nl).toString();
-    const [gotOid, type, size] = header.split(" ");
-    if (gotOid !== oid || type !== "blob") throw new GitError(`git cat-file returned '${header}' for ${oid}`);
-    const start = nl + 1;
-    const end = start + Number(size);
-    out.set(oid, raw.subarray(start, end));
-    pos = end + 1;
+function guessRepository(dir) {
+  let real;
+  try {
+    real = realpathSync(dir);
+  } catch {
+    return void 0;
   }
-  return out;
+  for (let d = real; ; d = dirname3(d)) {
+    if (existsSync4(join2(d, ".git"))) return { top: d, prefix: relative2(d, real).split(sep3).join("/") };
+    if (dirname3(d) === d) return void 0;
+  }
+}
+function parseTreeRecord(record) {
+  const tab = record.indexOf("	");
+  const sp1 = record.indexOf(" ");
+  const sp2 = record.indexOf(" ", sp1 + 1);
+  const sp3 = record.indexOf(" ", sp2 + 1);
+  const oidEnd = sp3 >= 0 && sp3 < tab ? sp3 : tab;
+  const size = oidEnd < tab ? record.slice(oidEnd, tab).trim() : "-";
+  return {
+    mode: record.slice(0, sp1),
+    type: record.slice(sp1 + 1, sp2),
+    oid: record.slice(sp2 + 1, oidEnd),
+    path: record.slice(tab + 1),
+    ...size !== "-" ? { size: Number(size) } : {}
+  };
 }
 var REPOSITORY_VARIABLES = [
   "GIT_DIR",
@@ -26896,18 +27213,35 @@ var REPOSITORY_VARIABLES = [
   "GIT_COMMON_DIR",
   "GIT_NAMESPACE",
   "GIT_CEILING_DIRECTORIES",
-  "GIT_DISCOVERY_ACROSS_FILESYSTEM"
+  "GIT_DISCOVERY_ACROSS_FILESYSTEM",
+  "GIT_GLOB_PATHSPECS",
+  "GIT_NOGLOB_PATHSPECS",
+  "GIT_ICASE_PATHSPECS"
 ];
 function gitEnvironment() {
   const env = { ...process.env, GIT_TERMINAL_PROMPT: "0", GIT_OPTIONAL_LOCKS: "0" };
   for (const name of REPOSITORY_VARIABLES) delete env[name];
   env.GIT_NO_REPLACE_OBJECTS = "1";
+  env.GIT_LITERAL_PATHSPECS = "1";
   return env;
+}
+function spawnGit(cwd, args, input = true, extraEnv = {}) {
+  return spawn("git", args, {
+    cwd,
+    stdio: [input ? "pipe" : "ignore", "pipe", "pipe"],
+    env: { ...gitEnvironment(), ...extraEnv }
+  });
+}
+function gitFailed(args, code2, err) {
+  const command = args.find((a) => !a.startsWith("-"));
+  return Object.assign(
+    new GitError(`git ${command} failed: ${Buffer.concat(err).toString().trim() || `exit ${code2}`}`),
+    { exitCode: code2 ?? void 0 }
+  );
 }
 function runGit(cwd, args, input, extraEnv = {}) {
   return new Promise((resolve5, reject) => {
-    const env = { ...gitEnvironment(), ...extraEnv };
-    const child = spawn("git", args, { cwd, stdio: ["pipe", "pipe", "pipe"], env });
+    const child = spawnGit(cwd, args, true, extraEnv);
     const out = [];
     const err = [];
     child.stdout.on("data", (b) => out.push(b));
@@ -26915,814 +27249,317 @@ function runGit(cwd, args, input, extraEnv = {}) {
     child.on("error", (e) => reject(new GitError(`cannot run git: ${e.message}`, { cause: e })));
     child.on("close", (code2) => {
       if (code2 === 0) resolve5(Buffer.concat(out));
-      else
-        reject(
-          Object.assign(
-            new GitError(`git ${args[0]} failed: ${Buffer.concat(err).toString().trim() || `exit ${code2}`}`),
-            { exitCode: code2 ?? void 0 }
-          )
-        );
+      else reject(gitFailed(args, code2, err));
     });
     child.stdin.on("error", () => void 0);
     child.stdin.end(input ?? "");
   });
+}
+function streamGitOutput(cwd, args, onChunk) {
+  return new Promise((resolve5, reject) => {
+    const child = spawnGit(cwd, args, false);
+    const err = [];
+    let failed;
+    child.stdout.on("data", (b) => {
+      if (failed) return;
+      try {
+        onChunk(b);
+      } catch (error2) {
+        failed = error2;
+        child.kill();
+      }
+    });
+    child.stderr.on("data", (b) => err.push(b));
+    child.on("error", (e) => reject(new GitError(`cannot run git: ${e.message}`, { cause: e })));
+    child.on("close", (code2) => {
+      if (failed) return reject(failed);
+      if (code2 !== 0) return reject(gitFailed(args, code2, err));
+      resolve5();
+    });
+  });
+}
+async function streamGit(cwd, args, onRecord, afterChunk = () => void 0) {
+  let carry;
+  const take = (chunk) => {
+    const buf = carry ? Buffer.concat([carry, chunk]) : chunk;
+    let start = 0;
+    for (let nul = buf.indexOf(0); nul >= 0; nul = buf.indexOf(0, start)) {
+      if (nul > start) onRecord(buf.toString("utf8", start, nul));
+      start = nul + 1;
+    }
+    carry = start < buf.length ? buf.subarray(start) : void 0;
+    afterChunk();
+  };
+  await streamGitOutput(cwd, args, take);
+  if (carry) take(Buffer.from([0]));
 }
 async function changedPolicyPaths(repoDir, base, head, options = {}) {
   checkRevision(base);
   if (head !== void 0) checkRevision(head);
   const prefix = checkPrefix(options.prefix ?? "");
   const under = (path) => prefix ? `${prefix}/${path}` : path;
-  const paths = [under(CONFIG_FILE), ...POLICY_FOLDERS.map(under)];
-  const revs = head === void 0 ? [base] : [base, head];
-  const out = (await runGit(repoDir, [
-    "diff",
-    "--raw",
-    "-z",
-    "--no-renames",
-    "--no-ext-diff",
-    "--end-of-options",
-    ...revs,
-    "--",
-    ...paths
-  ])).toString("utf8");
+  const paths = [under(CONFIG_FILE), ".gitmodules", ...POLICY_FOLDERS.map(under)];
   const changed = [];
-  const fields = out.split("\0");
-  for (let i = 0; i + 1 < fields.length; i += 2) {
-    const meta = fields[i];
-    const path = fields[i + 1];
-    const status2 = meta.trim().split(/\s+/).pop();
-    changed.push({ path, status: status2 === "A" ? "added" : status2 === "D" ? "deleted" : "modified" });
-  }
-  if (head === void 0) {
-    const others = (await runGit(repoDir, ["ls-files", "-z", "--others", "--exclude-standard", "--", ...paths])).toString("utf8");
-    for (const path of others.split("\0")) if (path) changed.push({ path, status: "added" });
-  }
+  let meta;
+  const diffed = streamGit(
+    repoDir,
+    head === void 0 ? [
+      "diff",
+      "--raw",
+      "-z",
+      "--no-abbrev",
+      "--no-renames",
+      "--no-ext-diff",
+      "--end-of-options",
+      base,
+      "--",
+      ...paths
+    ] : [
+      "diff-tree",
+      "-r",
+      "-z",
+      "--no-renames",
+      "--end-of-options",
+      `${base}^{commit}`,
+      `${head}^{commit}`,
+      "--",
+      ...paths
+    ],
+    (record) => {
+      if (meta === void 0) {
+        meta = record;
+        return;
+      }
+      const [oldMode, newMode, oldOid, newOid, status2] = meta.slice(1).split(" ");
+      meta = void 0;
+      const side = (mode, oid) => /^0+$/.test(mode) ? void 0 : { mode, oid };
+      const before = side(oldMode, oldOid);
+      const after = side(newMode, newOid);
+      changed.push({
+        path: record,
+        status: status2 === "A" ? "added" : status2 === "D" ? "deleted" : "modified",
+        ...before ? { base: before } : {},
+        ...after ? { head: after } : {}
+      });
+    }
+  );
+  const others = head === void 0 ? streamGit(
+    repoDir,
+    ["ls-files", "-z", "--others", "--exclude-standard", "--", ...paths],
+    (path) => changed.push({ path, status: "added", head: { mode: "100644", oid: "0".repeat(40) } })
+  ) : Promise.resolve();
+  await Promise.all([diffed, others]);
   return changed.map((c) => ({
     ...c,
     path: prefix && c.path.startsWith(prefix + "/") ? c.path.slice(prefix.length + 1) : c.path
   })).sort((a, b) => comparePaths(a.path, b.path));
 }
-async function grepPolicyFiles(repoDir, revision2, folder, strings, options = {}) {
-  if (strings.length === 0) return [];
-  if (revision2 !== void 0) checkRevision(revision2);
-  const prefix = checkPrefix(options.prefix ?? "");
-  const path = prefix ? `${prefix}/${folder}` : folder;
-  const names = strings.map((s) => s.replace(/[.[\]()*+?{}|^$\\]/g, "\\$&")).join("|");
-  const pattern = `(^|[^a-z0-9-])(${names})($|[^a-z0-9-])|\\\\`;
-  const args = ["grep", "-l", "-z", "-E", "--no-color", "-e", pattern];
-  if (revision2 === void 0) args.push("--untracked");
-  else args.push(revision2);
-  args.push("--", path);
-  let out;
-  try {
-    out = (await runGit(repoDir, args)).toString("utf8");
-  } catch (error2) {
-    if (error2 instanceof GitError && error2.exitCode === 1) return [];
-    throw error2;
-  }
-  return out.split("\0").filter(Boolean).map((p) => revision2 !== void 0 && p.startsWith(`${revision2}:`) ? p.slice(revision2.length + 1) : p).map((p) => prefix && p.startsWith(prefix + "/") ? p.slice(prefix.length + 1) : p);
-}
-async function readPolicyPaths(repoDir, revision2, paths, options = {}) {
+async function grepPolicyFiles(repoDir, revision2, folder, names, options = {}) {
+  if (names.length === 0) return [];
   checkRevision(revision2);
   const prefix = checkPrefix(options.prefix ?? "");
-  if (paths.length === 0) return { files: [], diagnostics: [] };
-  const under = (path) => prefix ? `${prefix}/${path}` : path;
-  const listing = await runGit(repoDir, [
-    "ls-tree",
-    "-z",
-    "-l",
-    "--full-tree",
-    "--end-of-options",
-    `${revision2}^{commit}`,
-    "--",
-    ...paths.map(under)
-  ]);
-  const { wanted, diagnostics } = classifyEntries(parseTree(listing), prefix);
-  return readEntries(repoDir, wanted, diagnostics);
+  const path = prefix ? `${prefix}/${folder}` : folder;
+  const grep = async (patterns) => {
+    const hits = [];
+    const args = ["grep", "-l", "-z", "-F", "--no-color", "--no-textconv"];
+    args.push(...patterns, `${revision2}^{commit}`, "--", path);
+    try {
+      await streamGit(repoDir, args, (hit) => hits.push(hit));
+    } catch (error2) {
+      if (error2 instanceof GitError && error2.exitCode === 1) return [];
+      throw error2;
+    }
+    return hits;
+  };
+  const found = await Promise.all([grep(["-w", ...names.flatMap((n) => ["-e", n])]), grep(["-e", "\\"])]);
+  const named = `${revision2}^{commit}:`;
+  return [...new Set(found.flat())].map((p) => p.startsWith(named) ? p.slice(named.length) : p).map((p) => prefix && p.startsWith(prefix + "/") ? p.slice(prefix.length + 1) : p).sort(comparePaths);
 }
 async function countPolicyFiles(repoDir, revision2, folder, options = {}) {
   checkRevision(revision2);
   const prefix = checkPrefix(options.prefix ?? "");
-  const out = await runGit(repoDir, [
-    "ls-tree",
-    "-r",
-    "-z",
-    "--name-only",
-    "--full-tree",
-    "--end-of-options",
-    `${revision2}^{commit}`,
-    "--",
-    prefix ? `${prefix}/${folder}` : folder
-  ]);
-  return out.toString("utf8").split("\0").filter((p) => isPolicyFileName(p)).length;
-}
-
-// src/compile/compile.ts
-function compileModel(index, options) {
-  const agents = index.agents.filter((a) => !options.only || options.only.has(a.name)).map((agent) => compileAgent(index, agent, options.now, options.asIfActive === true)).sort((a, b) => cmp3(a.name, b.name));
-  return { formatVersion: 1, asOf: options.now.toISOString(), agents };
-}
-function compileAgent(index, agent, now, asIfActive) {
-  const spec = agent.data.spec;
-  const status2 = spec.status ?? "active";
-  const templates = [
-    ...new Set((spec.grants ?? []).flatMap((g) => "template" in g ? [g.template] : []))
-  ].sort();
-  const base = {
-    name: agent.name,
-    file: agent.file,
-    owner: spec.owner,
-    ...spec.sponsor ? { sponsor: spec.sponsor } : {},
-    platform: spec.platform,
-    environment: spec.environment,
-    production: index.isProduction(spec.environment),
-    tier: spec.tier,
-    status: status2,
-    credentialRef: spec.identity.credentialRef,
-    templates,
-    permissions: []
-  };
-  if (status2 !== "active" && !asIfActive) return base;
-  const nowMs = now.getTime();
-  const byKey = /* @__PURE__ */ new Map();
-  for (const site of index.grantSites(agent)) {
-    if (site.expires !== void 0 && parseLeashDate(site.expires).getTime() < nowMs) continue;
-    for (const covered of index.coveredActions(site.grant)) {
-      const key = `${site.grant.system}\0${covered.resourceName}\0${covered.actionName}`;
-      const next = toPermission(site, covered);
-      const prev = byKey.get(key);
-      byKey.set(key, prev ? mergePermissions(prev, next) : next);
+  let count2 = 0;
+  let carry;
+  await streamGitOutput(
+    repoDir,
+    [
+      "ls-tree",
+      "-r",
+      "-z",
+      "--name-only",
+      "--full-tree",
+      "--end-of-options",
+      `${revision2}^{commit}`,
+      "--",
+      prefix ? `${prefix}/${folder}` : folder
+    ],
+    (chunk) => {
+      const buf = carry ? Buffer.concat([carry, chunk]) : chunk;
+      const end = buf.lastIndexOf(0) + 1;
+      count2 += buf.toString("latin1", 0, end).match(POLICY_NAME_END)?.length ?? 0;
+      carry = end < buf.length ? buf.subarray(end) : void 0;
     }
-  }
-  base.permissions = [...byKey.values()].sort(comparePermissions);
-  return base;
-}
-function toPermission(site, covered) {
-  const { grant } = site;
-  const fields = grant.fields ? [...new Set(grant.fields)].sort() : void 0;
-  const classes = new Set(covered.resource.dataClasses ?? []);
-  const resourceFields = covered.resource.fields ?? {};
-  for (const name of fields ?? Object.keys(resourceFields)) {
-    for (const c of resourceFields[name]?.dataClasses ?? []) classes.add(c);
-  }
-  const source = {
-    file: site.file,
-    pointer: site.pointer,
-    resourcePattern: grant.resource,
-    ...site.via ? { template: { name: site.via.template, file: site.via.file, pointer: site.via.pointer } } : {}
-  };
-  return {
-    system: grant.system,
-    resource: covered.resourceName,
-    action: covered.actionName,
-    mode: grant.mode,
-    ...fields ? { fields } : {},
-    ...grant.when ? { conditions: grant.when } : {},
-    ...site.expires ? { expires: site.expires } : {},
-    risk: covered.action.risk,
-    effect: isWrite(covered.action) ? "write" : "read",
-    reversible: covered.action.reversible !== false,
-    external: covered.action.external === true,
-    financial: covered.action.financial === true,
-    dataClasses: [...classes].sort(),
-    sources: [source]
-  };
-}
-function mergePermissions(a, b) {
-  const mode = rankMode(b.mode) > rankMode(a.mode) ? b.mode : a.mode;
-  const fields = a.fields && b.fields ? [.../* @__PURE__ */ new Set([...a.fields, ...b.fields])].sort() : void 0;
-  const conditions = a.conditions && b.conditions ? a.conditions : void 0;
-  const expires = a.expires && b.expires ? parseLeashDate(a.expires) >= parseLeashDate(b.expires) ? a.expires : b.expires : void 0;
-  const { fields: _f, conditions: _c, expires: _e, ...rest } = a;
-  return {
-    ...rest,
-    mode,
-    ...fields ? { fields } : {},
-    ...conditions ? { conditions } : {},
-    ...expires ? { expires } : {},
-    dataClasses: [.../* @__PURE__ */ new Set([...a.dataClasses, ...b.dataClasses])].sort(),
-    sources: [...a.sources, ...b.sources]
-  };
-}
-function comparePermissions(a, b) {
-  return cmp3(a.system, b.system) || cmp3(a.resource, b.resource) || cmp3(a.action, b.action);
-}
-function cmp3(a, b) {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-// src/diff/risk.ts
-var RISK_POINTS = { low: 1, medium: 3, high: 8, critical: 15 };
-var MODE_FACTOR = {
-  escalate: 0,
-  "read-only": 0.25,
-  "recommend-only": 0.25,
-  "draft-only": 0.5,
-  "execute-gated": 0.75,
-  "execute-limited": 1
-};
-var PROPERTY_POINTS = { irreversible: 5, financial: 5, external: 3 };
-var DATA_CLASS_POINTS = { pii: 3, payment: 5, health: 5, credentials: 8 };
-var NEW_SYSTEM_POINTS = 2;
-var NEW_AGENT_POINTS = 2;
-var TIER_MOVE_POINTS = 5;
-var GOVERNANCE_POINTS = 20;
-function levelOf(score) {
-  return score <= 0 ? "none" : score < 10 ? "low" : score < 30 ? "medium" : score < 60 ? "high" : "critical";
-}
-function actionPoints(p, production) {
-  const executes = p.mode === "execute-limited" || p.mode === "execute-gated";
-  let points = RISK_POINTS[p.risk] * MODE_FACTOR[p.mode];
-  const props = [p.risk];
-  if (executes) {
-    if (!p.reversible && p.effect === "write") {
-      points += PROPERTY_POINTS.irreversible;
-      props.push("irreversible");
-    }
-    if (p.financial) {
-      points += PROPERTY_POINTS.financial;
-      props.push("financial");
-    }
-    if (p.external) {
-      points += PROPERTY_POINTS.external;
-      props.push("external");
-    }
-  }
-  if (production) {
-    points *= 2;
-    props.push("production");
-  }
-  return { points, why: `${p.mode}: ${props.join(", ")}` };
-}
-function scoreAgent(delta) {
-  const parts = [];
-  for (const c of delta.gained) {
-    const { points, why } = actionPoints(c.after, delta.production);
-    parts.push([points, `${c.system}/${c.resource}.${c.action} gained in ${why}`]);
-  }
-  for (const c of delta.widened) {
-    const now = actionPoints(c.after, delta.production);
-    const was = actionPoints(c.before, delta.production);
-    parts.push([
-      Math.max(1, now.points - was.points),
-      `${c.system}/${c.resource}.${c.action} widened (${c.details.join("; ")})`
-    ]);
-  }
-  for (const dc of delta.newDataClasses)
-    parts.push([DATA_CLASS_POINTS[dc] ?? 1, `data class ${dc} newly in reach`]);
-  for (const s of delta.newSystems) parts.push([NEW_SYSTEM_POINTS, `system ${s} newly in reach`]);
-  if (delta.change === "added") parts.push([NEW_AGENT_POINTS, "new agent"]);
-  if (delta.change === "changed" && delta.tier.before !== delta.tier.after) {
-    parts.push([TIER_MOVE_POINTS, `tier ${delta.tier.before} \u2192 ${delta.tier.after}`]);
-  }
-  return explain(parts);
-}
-function scoreChange(agents, governanceChanged) {
-  const parts = [];
-  const sorted = [...agents].filter((a) => a.risk.score > 0).sort((a, b) => b.risk.score - a.risk.score);
-  if (sorted[0])
-    parts.push([
-      sorted[0].risk.score,
-      `agent ${sorted[0].name}: ${sorted[0].risk.level} (${sorted[0].risk.score})`
-    ]);
-  const rest = sorted.slice(1).reduce((sum, a) => sum + a.risk.score, 0);
-  if (rest > 0)
-    parts.push([
-      rest / 10,
-      `${sorted.length - 1} more agents gaining access (a tenth of their ${round(rest)})`
-    ]);
-  if (governanceChanged)
-    parts.push([
-      GOVERNANCE_POINTS,
-      "the rules themselves change (leash.yaml, approval rules, approver groups or tiers)"
-    ]);
-  return explain(parts);
-}
-function explain(parts) {
-  parts.sort((a, b) => b[0] - a[0] || (a[1] < b[1] ? -1 : 1));
-  const score = round(parts.reduce((sum, [p]) => sum + p, 0));
-  return {
-    score,
-    level: levelOf(score),
-    reasons: parts.filter(([p]) => p > 0).map(([p, why]) => `+${round(p)} ${why}`)
-  };
-}
-function round(n) {
-  return Math.round(n * 10) / 10;
-}
-
-// src/diff/diff.ts
-function diffSides(base, head, options) {
-  const documents = diffDocuments(base, head);
-  const fanOut = /* @__PURE__ */ new Map();
-  for (const change of documents) {
-    change.agents = [...agentsReachedBy(change, base.index, head.index)].sort();
-    for (const agent of change.agents) {
-      const set = fanOut.get(agent) ?? /* @__PURE__ */ new Set();
-      set.add(describeDocument(change));
-      fanOut.set(agent, set);
-    }
-  }
-  const isBroken = (change) => (base.index.brokenNames.get(change.kind)?.has(change.name) ?? false) || (head.index.brokenNames.get(change.kind)?.has(change.name) ?? false);
-  for (const change of documents) {
-    if (isBroken(change)) for (const name of change.agents) fanOut.delete(name);
-  }
-  for (const change of documents) {
-    if (change.kind === "Agent") change.agents = change.agents.filter((a) => fanOut.has(a));
-  }
-  const only = new Set(fanOut.keys());
-  const before = byName(compileModel(base.index, { now: options.now, only }).agents);
-  const after = byName(compileModel(head.index, { now: options.now, only }).agents);
-  const agents = [];
-  for (const name of [...only].sort()) {
-    const delta = diffAgent(name, before.get(name), after.get(name), [...fanOut.get(name) ?? []].sort());
-    if (delta) agents.push(delta);
-  }
-  agents.sort((a, b) => b.risk.score - a.risk.score || (a.name < b.name ? -1 : 1));
-  const governance = diffGovernance(base, head, documents);
-  const governanceChanged = governance.configChanged || governance.approvalRulesChanged || governance.approverGroupsChanged || governance.tiersChanged.length > 0;
-  const grants = agents.some(
-    (a) => a.change === "added" || a.gained.length > 0 || a.widened.length > 0 || a.change === "changed" && a.tier.before !== a.tier.after
   );
-  const removes = agents.some((a) => a.change === "removed" || a.lost.length > 0 || a.narrowed.length > 0);
-  const headAgents = options.headAgentCount ?? head.index.agents.length;
-  const touched = (file) => base.texts.get(file) !== head.texts.get(file);
-  const radius = {
-    formatVersion: 1,
-    base: { revision: base.revision, ...base.commit ? { commit: base.commit } : {} },
-    head: { revision: head.revision, ...head.commit ? { commit: head.commit } : {} },
-    asOf: options.now.toISOString(),
-    documents,
-    agents,
-    unchangedAgents: headAgents - agents.filter((a) => a.change !== "removed").length,
-    governance,
-    removalOnly: removes && !grants && !governanceChanged,
-    risk: scoreChange(agents, governanceChanged),
-    headline: "",
-    diagnostics: [
-      ...base.diagnostics.filter((d) => d.severity === "error" && touched(d.file)).map((d) => ({ ...d, message: `in ${base.revision}: ${d.message}` })),
-      ...head.diagnostics.filter((d) => d.severity === "error" && touched(d.file)).map((d) => ({ ...d, message: `in ${head.revision}: ${d.message}` }))
-    ]
-  };
-  radius.headline = headline(radius);
-  return radius;
+  return count2;
 }
-function byName(agents) {
-  return new Map(agents.map((a) => [a.name, a]));
-}
-function documentKey(doc) {
-  return `${doc.kind}\0${doc.name}`;
-}
-function diffDocuments(base, head) {
-  const before = new Map(base.documents.map((d) => [documentKey(d), d]));
-  const after = new Map(head.documents.map((d) => [documentKey(d), d]));
-  const out = [];
-  for (const [key, doc] of after) {
-    const old = before.get(key);
-    if (!old) {
-      const broken = base.index.brokenNames.get(doc.kind)?.has(doc.name);
-      out.push({
-        kind: doc.kind,
-        name: doc.name,
-        change: broken ? "modified" : "added",
-        file: doc.file,
-        agents: []
-      });
-    } else if (old.file !== doc.file) {
-      out.push({
-        kind: doc.kind,
-        name: doc.name,
-        change: "renamed",
-        file: doc.file,
-        previousFile: old.file,
-        agents: []
-      });
-    } else if (old.data !== doc.data && canonicalJson(old.data) !== canonicalJson(doc.data)) {
-      out.push({ kind: doc.kind, name: doc.name, change: "modified", file: doc.file, agents: [] });
-    }
-  }
-  for (const [key, doc] of before) {
-    if (after.has(key)) continue;
-    const broken = head.index.brokenNames.get(doc.kind)?.has(doc.name);
-    out.push({
-      kind: doc.kind,
-      name: doc.name,
-      change: broken ? "modified" : "removed",
-      file: doc.file,
-      agents: []
-    });
-  }
-  return out.sort(
-    (a, b) => a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : a.name < b.name ? -1 : a.name > b.name ? 1 : 0
-  );
-}
-function describeDocument(change) {
-  return change.kind === "Config" ? "leash.yaml" : `${change.kind} ${change.name} (${change.file})`;
-}
-function agentsReachedBy(change, base, head) {
-  const out = /* @__PURE__ */ new Set();
-  for (const index of [base, head]) {
-    for (const agent of index.agents) {
-      const spec = agent.data.spec;
-      switch (change.kind) {
-        case "Agent":
-          if (agent.name === change.name) out.add(agent.name);
-          break;
-        case "Template":
-          if ((spec.grants ?? []).some((g) => "template" in g && g.template === change.name))
-            out.add(agent.name);
-          break;
-        case "RiskTier":
-          if (spec.tier === change.name) out.add(agent.name);
-          break;
-        case "System":
-          if (index.grantSites(agent).some((s) => s.grant.system === change.name)) out.add(agent.name);
-          break;
-        case "Config":
-          if (base.isProduction(spec.environment) !== head.isProduction(spec.environment))
-            out.add(agent.name);
-          break;
-      }
-    }
-  }
-  return out;
-}
-function permissionKey2(p) {
-  return `${p.system}/${p.resource}.${p.action}`;
-}
-function diffAgent(name, before, after, causes) {
-  const subject = after ?? before;
-  if (!subject) return void 0;
-  const old = new Map((before?.permissions ?? []).map((p) => [permissionKey2(p), p]));
-  const now = new Map((after?.permissions ?? []).map((p) => [permissionKey2(p), p]));
-  const gained = [];
-  const lost = [];
-  const widened = [];
-  const narrowed = [];
-  for (const [key, p] of now) {
-    const q = old.get(key);
-    if (!q) {
-      const wildcard = p.sources.map((s) => s.resourcePattern).find((r) => r !== void 0 && isGlob(r));
-      gained.push({
-        change: "gained",
-        system: p.system,
-        resource: p.resource,
-        action: p.action,
-        after: p,
-        details: [],
-        facts: wildcard ? { viaWildcard: wildcard } : {}
-      });
-      continue;
-    }
-    const compared = comparePermission(q, p);
-    if (compared.widened.length > 0) {
-      widened.push({
-        change: "widened",
-        system: p.system,
-        resource: p.resource,
-        action: p.action,
-        before: q,
-        after: p,
-        ...compared.change
-      });
-    } else if (compared.narrowed.length > 0) {
-      narrowed.push({
-        change: "narrowed",
-        system: p.system,
-        resource: p.resource,
-        action: p.action,
-        before: q,
-        after: p,
-        ...compared.change
-      });
-    }
-  }
-  for (const [key, q] of old) {
-    if (!now.has(key))
-      lost.push({
-        change: "lost",
-        system: q.system,
-        resource: q.resource,
-        action: q.action,
-        before: q,
-        details: [],
-        facts: {}
-      });
-  }
-  const tierMoved = before?.tier !== after?.tier;
-  const statusMoved = before?.status !== after?.status;
-  const change = !before ? "added" : !after ? "removed" : "changed";
-  if (change === "changed" && !gained.length && !lost.length && !widened.length && !narrowed.length && !tierMoved && !statusMoved) {
-    return void 0;
-  }
-  const held = (ps) => [...ps];
-  const systemsBefore = new Set(held(old.values()).map((p) => p.system));
-  const classesBefore = new Set(held(old.values()).flatMap((p) => p.dataClasses));
-  const newlyHeld = [
-    ...gained.map((c) => c.after),
-    ...widened.filter((c) => c.facts.modeRaised && isExecutingMode(c.facts.modeRaised.to)).map((c) => c.after)
-  ];
-  const names = (pred) => [...new Set(newlyHeld.filter(pred).map(permissionKey2))].sort();
-  const delta = {
-    name,
-    change,
-    file: subject.file,
-    owner: subject.owner,
-    environment: subject.environment,
-    production: subject.production,
-    tier: { ...before ? { before: before.tier } : {}, ...after ? { after: after.tier } : {} },
-    status: { ...before ? { before: before.status } : {}, ...after ? { after: after.status } : {} },
-    gained: gained.sort(compareChanges),
-    lost: lost.sort(compareChanges),
-    widened: widened.sort(compareChanges),
-    narrowed: narrowed.sort(compareChanges),
-    newSystems: [...new Set(held(now.values()).map((p) => p.system))].filter((s) => !systemsBefore.has(s)).sort(),
-    newDataClasses: [...new Set(held(now.values()).flatMap((p) => p.dataClasses))].filter((c) => !classesBefore.has(c)).sort(),
-    newIrreversible: names((p) => !p.reversible && p.effect === "write"),
-    newExternal: names((p) => p.external),
-    newFinancial: names((p) => p.financial),
-    newCritical: names((p) => p.risk === "critical"),
-    causes,
-    risk: { score: 0, level: "none", reasons: [] }
-  };
-  delta.risk = scoreAgent(delta);
-  return delta;
-}
-function compareChanges(a, b) {
-  const x = `${a.system}/${a.resource}.${a.action}`;
-  const y = `${b.system}/${b.resource}.${b.action}`;
-  return x < y ? -1 : x > y ? 1 : 0;
-}
-function comparePermission(before, after) {
-  const widened = [];
-  const narrowed = [];
-  const facts = {};
-  const rb = rankMode(before.mode);
-  const ra = rankMode(after.mode);
-  if (ra > rb) {
-    widened.push(`mode ${before.mode} \u2192 ${after.mode}`);
-    facts.modeRaised = { from: before.mode, to: after.mode };
-  } else if (ra < rb) narrowed.push(`mode ${before.mode} \u2192 ${after.mode}`);
-  if (before.fields && !after.fields) widened.push("fields: limited \u2192 every field");
-  else if (!before.fields && after.fields) narrowed.push(`fields: every field \u2192 ${after.fields.join(", ")}`);
-  else if (before.fields && after.fields) {
-    const added = after.fields.filter((f) => !before.fields.includes(f));
-    const removed = before.fields.filter((f) => !after.fields.includes(f));
-    if (added.length) {
-      widened.push(`fields + ${added.join(", ")}`);
-      facts.fieldsAdded = added;
-    }
-    if (removed.length) narrowed.push(`fields \u2212 ${removed.join(", ")}`);
-  }
-  if (after.fields === void 0 && before.fields !== void 0) facts.fieldsAdded = ["*"];
-  const cb = before.conditions ?? {};
-  const ca = after.conditions ?? {};
-  const relaxed = [];
-  for (const key of /* @__PURE__ */ new Set([...Object.keys(cb), ...Object.keys(ca)])) {
-    const b = cb[key];
-    const a = ca[key];
-    if (b !== void 0 && a === void 0) {
-      widened.push(`condition ${key} removed`);
-      relaxed.push(key);
-    } else if (b === void 0 && a !== void 0) narrowed.push(`condition ${key} added`);
-    else if (canonicalJson(a) !== canonicalJson(b)) {
-      const looser = key === "maxAmount" ? looserAmount(b, a) : key === "rateLimit" ? looserRate(b, a) : void 0;
-      if (looser === false) narrowed.push(`condition ${key} tightened`);
-      else {
-        widened.push(`condition ${key} changed`);
-        relaxed.push(key);
-      }
-    }
-  }
-  if (relaxed.length) facts.conditionsRelaxed = relaxed;
-  if (before.expires !== after.expires) {
-    const b = before.expires ? parseLeashDate(before.expires).getTime() : Infinity;
-    const a = after.expires ? parseLeashDate(after.expires).getTime() : Infinity;
-    const text = `expiry ${before.expires ?? "none"} \u2192 ${after.expires ?? "none"}`;
-    if (a > b) {
-      widened.push(text);
-      facts.expiryExtended = { from: before.expires, ...after.expires ? { to: after.expires } : {} };
-    } else if (a < b) narrowed.push(text);
-  }
-  return { widened, narrowed, change: { details: [...widened, ...narrowed], facts } };
-}
-function looserAmount(before, after) {
-  const b = before;
-  const a = after;
-  if (a.currency !== b.currency) return void 0;
-  return a.value > b.value;
-}
-function looserRate(before, after) {
-  const perMinute = { minute: 1, hour: 60, day: 1440 };
-  const b = before;
-  const a = after;
-  return a.count / perMinute[a.per] > b.count / perMinute[b.per];
-}
-function diffGovernance(base, head, documents) {
-  const spec = (side) => side.index.config?.data.spec ?? {};
-  const same = (a, b) => canonicalJson(a ?? null) === canonicalJson(b ?? null);
-  return {
-    configChanged: documents.some((d) => d.kind === "Config"),
-    approvalRulesChanged: !same(spec(base).approvals, spec(head).approvals),
-    approverGroupsChanged: !same(spec(base).approverGroups, spec(head).approverGroups),
-    tiersChanged: documents.filter((d) => d.kind === "RiskTier").map((d) => d.name)
-  };
-}
-function headline(radius) {
-  const { agents } = radius;
-  if (agents.length === 0) {
-    return radius.documents.length === 0 ? "No change in access" : `No change in access (${plural3(radius.documents.length, "document")} changed)`;
-  }
-  const parts = [];
-  const added = agents.filter((a) => a.change === "added").length;
-  const gaining = agents.filter(
-    (a) => a.change !== "added" && (a.gained.length > 0 || a.widened.length > 0)
-  ).length;
-  const losing = agents.filter(
-    (a) => a.change === "removed" || a.lost.length + a.narrowed.length > 0 && a.gained.length + a.widened.length === 0
-  ).length;
-  if (added) parts.push(`${plural3(added, "new agent")}`);
-  if (gaining) parts.push(`${plural3(gaining, "agent")} ${gaining === 1 ? "gains" : "gain"} access`);
-  if (losing) parts.push(`${plural3(losing, "agent")} ${losing === 1 ? "loses" : "lose"} access`);
-  const moved = agents.filter((a) => a.change === "changed" && a.tier.before !== a.tier.after).length;
-  if (moved) parts.push(`${plural3(moved, "agent")} ${moved === 1 ? "moves" : "move"} tier`);
-  const worst = agents.filter(
-    (a) => a.newIrreversible.length + a.newFinancial.length + a.newExternal.length + a.newCritical.length > 0
-  );
-  const prod = worst.filter((a) => a.production);
-  const pick = prod.length ? prod : worst;
-  if (pick.length) {
-    const kinds = /* @__PURE__ */ new Set();
-    for (const a of pick) {
-      if (a.newCritical.length) kinds.add("critical");
-      if (a.newIrreversible.length) kinds.add("irreversible");
-      if (a.newExternal.length) kinds.add("external");
-      if (a.newFinancial.length) kinds.add("financial");
-    }
-    const what = ["critical", "irreversible", "external", "financial"].filter((k) => kinds.has(k)).join(" ");
-    parts.push(
-      pick.length === 1 ? `1 gains ${/^[aeiou]/.test(what) ? "an" : "a"} ${what} action${prod.length ? " in production" : ""}` : `${pick.length} gain ${what} actions${prod.length ? " in production" : ""}`
-    );
-  }
-  if (parts.length === 0) parts.push(`${plural3(agents.length, "agent")} changed`);
-  return parts.join("; ");
-}
-function plural3(n, word) {
-  return `${n} ${word}${n === 1 ? "" : "s"}`;
+var POLICY_NAME_END = /\.ya?ml\0/g;
+
+// src/diff/core.ts
+function loadDiffCore() {
+  return import("./sides-BEQHCW6T.js");
 }
 
 // src/diff/revisions.ts
 var SHARED_FOLDERS = ["templates", "tiers", "systems"];
 var MAX_TARGETED_AGENTS = 2e3;
 async function diffRevisions(options) {
+  checkRevision(options.base);
+  if (options.head !== void 0) checkRevision(options.head);
   const dir = resolve2(options.dir);
-  const repo = await findRepository(dir);
-  const prefix = relative2(repo.top, dir).split("\\").join("/");
-  const cache = createLoadCache();
-  const headLabel = options.head ?? "work tree";
-  const commits = Promise.all([
-    resolveCommit(repo.top, options.base),
-    options.head === void 0 ? Promise.resolve(void 0) : resolveCommit(repo.top, options.head)
-  ]);
+  let opened;
+  const open4 = () => {
+    if (!opened) {
+      opened = openRepository(
+        dir,
+        options.head === void 0 ? [options.base] : [options.base, options.head]
+      );
+      opened.catch(() => void 0);
+    }
+    return opened;
+  };
+  const guess = guessRepository(dir);
+  if (!guess) return diffIn(await open4(), open4, dir, options);
+  const attempt = diffIn({ top: guess.top, prefix: checkPrefix(guess.prefix) }, open4, dir, options);
+  const [repo, radius] = await Promise.allSettled([open4(), attempt]);
+  if (repo.status === "rejected") throw repo.reason;
+  if (resolve2(repo.value.top) !== resolve2(guess.top) || repo.value.prefix !== guess.prefix) {
+    return diffIn(repo.value, open4, dir, options);
+  }
+  if (radius.status === "rejected") throw radius.reason;
+  return radius.value;
+}
+async function diffIn(repo, open4, dir, options) {
+  const { top, prefix } = repo;
+  const { base, head } = options;
+  const headLabel = head ?? "work tree";
+  const commits = async () => {
+    const c2 = (await open4()).commits;
+    return { base: c2[0], head: head === void 0 ? void 0 : c2[1] };
+  };
+  const blobs = new BlobReader(top, { spool: options.full === true });
   if (options.full) {
-    const [[baseCommit2, headCommit2], baseRead, headRead] = await Promise.all([
-      commits,
-      readPolicyRevision(repo.top, options.base, { prefix }),
-      options.head === void 0 ? readPolicyDir(dir) : readPolicyRevision(repo.top, options.head, { prefix })
+    const reads2 = [listPolicyRevision(top, blobs, base, { prefix })];
+    if (head !== void 0) reads2.push(listPolicyRevision(top, blobs, head, { prefix }));
+    blobs.start();
+    const headCount2 = head === void 0 ? void 0 : countPolicyFiles(top, head, "agents", { prefix });
+    open4();
+    const sides2 = loadDiffCore();
+    for (const p of [headCount2, sides2]) p?.catch(() => void 0);
+    const onDisk = head === void 0 ? readPolicyDir(dir) : void 0;
+    const [baseRead, headRead] = await finishReads(blobs, reads2);
+    const [{ diffWholeReads }, c2, headAgentCount2] = await Promise.all([
+      sides2,
+      commits(),
+      headCount2 ?? countWorkTreeAgents(dir)
     ]);
-    return diffSides(
-      loadSide(baseRead, options.base, baseCommit2, cache),
-      loadSide(headRead, headLabel, headCommit2, cache),
-      { now: options.now }
+    return diffWholeReads(
+      { read: baseRead, revision: base, commit: c2.base },
+      { read: onDisk ?? headRead, revision: headLabel, ...c2.head ? { commit: c2.head } : {} },
+      { now: options.now, headAgentCount: headAgentCount2 }
     );
   }
-  const [[baseCommit, headCommit], changed, baseShared, headShared] = await Promise.all([
-    commits,
-    changedPolicyPaths(repo.top, options.base, options.head, { prefix }),
-    readPolicyRevision(repo.top, options.base, { prefix, folders: SHARED_FOLDERS }),
-    options.head === void 0 ? readPolicyDir(dir, { folders: SHARED_FOLDERS }) : readPolicyRevision(repo.top, options.head, { prefix, folders: SHARED_FOLDERS })
-  ]);
-  const agentPaths = new Set(changed.map((c) => c.path).filter((p) => p.startsWith("agents/")));
-  const strings = reachNames(baseShared, headShared, cache);
-  if (strings.length > 0) {
-    const [inBase, inHead] = await Promise.all([
-      grepPolicyFiles(repo.top, options.base, "agents", strings, { prefix }),
-      grepPolicyFiles(repo.top, options.head, "agents", strings, { prefix })
-    ]);
-    for (const p of [...inBase, ...inHead]) if (isPolicyFileName(p)) agentPaths.add(p);
-  }
-  if (agentPaths.size > MAX_TARGETED_AGENTS) return diffRevisions({ ...options, full: true });
-  const paths = [...agentPaths].sort();
-  const [baseAgents, headAgents, headAgentCount] = await Promise.all([
-    readPolicyPaths(repo.top, options.base, paths, { prefix }),
-    options.head === void 0 ? readPolicyFilesAt(dir, paths) : readPolicyPaths(repo.top, options.head, paths, { prefix }),
-    options.head === void 0 ? countWorkTreeAgents(dir) : countPolicyFiles(repo.top, options.head, "agents", { prefix })
-  ]);
-  const needed = sharedFilesNeeded([baseShared, headShared], [baseAgents, headAgents], cache);
-  const pick = (r) => ({
-    files: r.files.filter((f) => needed.has(f.path)),
-    diagnostics: r.diagnostics.filter((d) => needed.has(d.file))
+  const changedRead = changedPolicyPaths(top, base, head, { prefix });
+  const baseSharedRead = listPolicyRevision(top, blobs, base, {
+    prefix,
+    folders: SHARED_FOLDERS,
+    keepEntries: true
   });
-  return diffSides(
-    loadSide(merge2(pick(baseShared), baseAgents), options.base, baseCommit, cache),
-    loadSide(merge2(pick(headShared), headAgents), headLabel, headCommit, cache),
-    { now: options.now, headAgentCount }
+  blobs.start();
+  const headCount = head === void 0 ? void 0 : countPolicyFiles(top, head, "agents", { prefix });
+  headCount?.catch(() => void 0);
+  open4();
+  const sides = loadDiffCore();
+  sides.catch(() => void 0);
+  const headOnDisk = head === void 0 ? readPolicyDir(dir, { folders: SHARED_FOLDERS }) : void 0;
+  const headAgentsOnDisk = head === void 0 ? countWorkTreeAgents(dir) : void 0;
+  let changed;
+  try {
+    [changed] = await Promise.all([changedRead, baseSharedRead.listed]);
+  } catch (error2) {
+    blobs.abort();
+    throw error2;
+  }
+  const changedAgents = changed.filter((c2) => c2.path.startsWith("agents/"));
+  const changedOnDisk = changedAgents.filter((c2) => c2.head && isPolicyFileName(c2.path)).map((c2) => c2.path);
+  const reads = [baseSharedRead, readTreeEntries(blobs, entriesOf(changedAgents, "base"))];
+  if (head !== void 0) {
+    reads.push(
+      readTreeEntries(blobs, patchEntries(baseSharedRead.entries(), changed)),
+      readTreeEntries(blobs, entriesOf(changedAgents, "head"))
+    );
+  }
+  const [baseShared, baseChanged, headSharedRead, headChangedRead] = await finishReads(blobs, reads);
+  const headShared = headOnDisk ?? headSharedRead;
+  const headChanged = head === void 0 ? readPolicyFilesAt(dir, changedOnDisk) : headChangedRead;
+  const { reachNames, diffTargetedReads, createLoadCache } = await sides;
+  const cache = createLoadCache();
+  const names = reachNames(baseShared, headShared, cache);
+  let reached = { files: [], diagnostics: [] };
+  if (names.length > 0) {
+    const searched = head ?? base;
+    const touched = new Set(changed.map((c2) => c2.path));
+    const hits = (await grepPolicyFiles(top, searched, "agents", names, { prefix })).filter(
+      (p) => isPolicyFileName(p) && !touched.has(p)
+    );
+    if (hits.length + changedAgents.length > MAX_TARGETED_AGENTS) {
+      return diffRevisions({ ...options, full: true });
+    }
+    reached = await readHits(top, searched, hits, prefix);
+  }
+  const [c, headAgentCount] = await Promise.all([commits(), headCount ?? headAgentsOnDisk]);
+  return diffTargetedReads(
+    { revision: base, commit: c.base, shared: baseShared, agents: merge2(baseChanged, reached) },
+    {
+      revision: headLabel,
+      ...c.head ? { commit: c.head } : {},
+      shared: headShared,
+      agents: merge2(headChanged, reached)
+    },
+    { now: options.now, headAgentCount, cache }
   );
 }
-var baseName = (path) => path.slice(path.lastIndexOf("/") + 1).replace(/\.ya?ml$/, "");
-function sharedFilesNeeded(shared, agents, cache) {
-  const texts = shared.map((r) => new Map(r.files.map((f) => [f.path, f.text])));
-  const paths = new Set(shared.flatMap((r) => r.files.map((f) => f.path)));
-  const byName2 = (folder) => {
-    const m = /* @__PURE__ */ new Map();
-    for (const p of paths) {
-      if (!p.startsWith(folder + "/")) continue;
-      m.set(baseName(p), [...m.get(baseName(p)) ?? [], p]);
-    }
-    return m;
-  };
-  const templates = byName2("templates");
-  const systems = byName2("systems");
-  const needed = /* @__PURE__ */ new Set();
-  for (const p of paths) {
-    if (p === "leash.yaml" || p.startsWith("tiers/") || texts[0].get(p) !== texts[1].get(p)) needed.add(p);
+var isShared = (path) => path === CONFIG_FILE || path === ".gitmodules" || SHARED_FOLDERS.some((f) => path.startsWith(`${f}/`));
+function patchEntries(listed, changed) {
+  const byPath = new Map(listed.map((e) => [e.path, e]));
+  for (const c of changed) {
+    if (!isShared(c.path)) continue;
+    if (c.head) byPath.set(c.path, entryOf(c.path, c.head));
+    else byPath.delete(c.path);
   }
-  for (const r of shared) for (const d of r.diagnostics) needed.add(d.file);
-  const systemNames = /* @__PURE__ */ new Set();
-  const templateNames = /* @__PURE__ */ new Set();
-  for (const side of agents) {
-    for (const doc of loadPolicyFiles(side.files, { cache }).documents) {
-      if (doc.kind !== "Agent") continue;
-      for (const g of doc.data.spec.grants ?? []) {
-        if ("template" in g) templateNames.add(g.template);
-        else systemNames.add(g.system);
-      }
-    }
-  }
-  for (const name of templateNames) for (const p of templates.get(name) ?? []) needed.add(p);
-  for (const r of shared) {
-    const picked = r.files.filter((f) => f.path.startsWith("templates/") && needed.has(f.path));
-    for (const doc of loadPolicyFiles(picked, { cache }).documents) {
-      if (doc.kind === "Template") for (const g of doc.data.spec.grants) systemNames.add(g.system);
-    }
-  }
-  for (const name of systemNames) for (const p of systems.get(name) ?? []) needed.add(p);
-  return needed;
+  return [...byPath.values()];
+}
+function entryOf(path, side) {
+  return { mode: side.mode, type: side.mode === "160000" ? "commit" : "blob", oid: side.oid, path };
+}
+function entriesOf(changed, side) {
+  return changed.flatMap((c) => c[side] ? [entryOf(c.path, c[side])] : []);
+}
+async function readHits(top, revision2, paths, prefix) {
+  if (paths.length === 0) return { files: [], diagnostics: [] };
+  const blobs = new BlobReader(top, { spool: true });
+  blobs.start();
+  const [read] = await finishReads(blobs, [listPolicyPaths(top, blobs, revision2, paths, prefix)]);
+  return read;
 }
 function merge2(a, b) {
   return { files: [...a.files, ...b.files], diagnostics: [...a.diagnostics, ...b.diagnostics] };
-}
-function reachNames(base, head, cache) {
-  const bt = new Map(base.files.map((f) => [f.path, f.text]));
-  const at = new Map(head.files.map((f) => [f.path, f.text]));
-  const names = /* @__PURE__ */ new Set();
-  const changedSystems = /* @__PURE__ */ new Set();
-  const unreadable = new Set([...base.diagnostics, ...head.diagnostics].map((d) => d.file));
-  for (const path of /* @__PURE__ */ new Set([...bt.keys(), ...at.keys(), ...unreadable])) {
-    if (path === "leash.yaml" || bt.get(path) === at.get(path) && !unreadable.has(path)) continue;
-    names.add(baseName(path));
-    if (path.startsWith("systems/")) changedSystems.add(baseName(path));
-  }
-  if (changedSystems.size > 0) {
-    const mention = new RegExp(
-      `(^|[^a-z0-9-])(${[...changedSystems].map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|")})($|[^a-z0-9-])`
-    );
-    for (const texts of [bt, at]) {
-      for (const [path, text] of texts)
-        if (path.startsWith("templates/") && mention.test(text)) names.add(baseName(path));
-    }
-  }
-  const config = (r) => {
-    const loaded = loadPolicyFiles(
-      r.files.filter((f) => f.path === "leash.yaml"),
-      { cache }
-    );
-    return {
-      present: r.files.some((f) => f.path === "leash.yaml"),
-      doc: loaded.documents.find((d) => d.kind === "Config")
-    };
-  };
-  const cb = config(base);
-  const ca = config(head);
-  const envs = (c) => c.doc?.kind === "Config" ? c.doc.data.spec.environments ?? {} : void 0;
-  const eb = envs(cb);
-  const ea = envs(ca);
-  if (canonicalJson(eb ?? null) !== canonicalJson(ea ?? null)) {
-    const prod = (e, n) => e?.[n]?.production ?? (e ? false : n === "production" || n === "prod");
-    for (const n of /* @__PURE__ */ new Set([...Object.keys(eb ?? {}), ...Object.keys(ea ?? {}), "production", "prod"])) {
-      if (prod(eb, n) !== prod(ea, n)) names.add(n);
-    }
-  }
-  const broken = (c) => c.present && !c.doc;
-  if (broken(cb) !== broken(ca)) names.add("environment");
-  return [...names].sort();
 }
 function countWorkTreeAgents(dir) {
   let count2 = 0;
   const walk = (rel, depth) => {
     let entries;
     try {
-      entries = readdirSync(join2(dir, rel), { withFileTypes: true });
+      entries = readdirSync(join3(dir, rel), { withFileTypes: true });
     } catch {
       return;
     }
@@ -27734,39 +27571,22 @@ function countWorkTreeAgents(dir) {
   walk("agents", 0);
   return count2;
 }
-function loadSide(read, revision2, commit, cache) {
-  const loaded = loadPolicyFiles(read.files, { cache });
-  const texts = new Map(read.files.map((f) => [f.path, f.text]));
-  const diagnostics = sortDiagnostics(
-    locateDiagnostics([...read.diagnostics, ...loaded.diagnostics], (f) => texts.get(f), loaded.locators)
-  );
-  return {
-    revision: revision2,
-    ...commit ? { commit } : {},
-    documents: loaded.documents,
-    index: buildPolicyIndex(loaded.documents, loaded.brokenNames),
-    diagnostics,
-    texts
-  };
-}
 var BaseConfigError = class extends Error {
   name = "BaseConfigError";
 };
 async function readConfigAt(dir, revision2) {
   const abs = resolve2(dir);
   const repo = await findRepository(abs);
-  const prefix = relative2(repo.top, abs).split("\\").join("/");
+  const prefix = relative3(repo.top, abs).split("\\").join("/");
+  const sides = loadDiffCore();
+  sides.catch(() => void 0);
   const read = await readPolicyPaths(repo.top, revision2, ["leash.yaml"], { prefix });
   if (read.files.length === 0 && read.diagnostics.length === 0) return void 0;
-  const loaded = loadPolicyFiles(read.files);
-  const config = loaded.documents.find((d) => d.kind === "Config");
-  if (!config || config.kind !== "Config") {
-    const problems = [...read.diagnostics, ...loaded.diagnostics].map((d) => `${d.ruleId}: ${d.message}`).join("; ");
-    throw new BaseConfigError(
-      `leash.yaml in ${revision2} cannot be read (${problems}); sign-off cannot be computed`
-    );
-  }
-  return config.data;
+  const { config, problems } = (await sides).loadConfig(read);
+  if (config) return config;
+  throw new BaseConfigError(
+    `leash.yaml in ${revision2} cannot be read (${problems.join("; ")}); sign-off cannot be computed`
+  );
 }
 
 // node_modules/@octokit/plugin-retry/dist-bundle/index.js
@@ -27853,7 +27673,7 @@ function wrapRequest2(state, request2, options) {
 async function doRequest(state, request2, options) {
   const { pathname } = new URL(options.url, "http://github.test");
   const isAuth = isAuthRequest(options.method, pathname);
-  const isWrite2 = !isAuth && options.method !== "GET" && options.method !== "HEAD";
+  const isWrite = !isAuth && options.method !== "GET" && options.method !== "HEAD";
   const isSearch = options.method === "GET" && pathname.startsWith("/search/");
   const isGraphQL = pathname.startsWith("/graphql");
   const retryCount = ~~request2.retryCount;
@@ -27861,10 +27681,10 @@ async function doRequest(state, request2, options) {
   if (state.clustering) {
     jobOptions.expiration = 1e3 * 60;
   }
-  if (isWrite2 || isGraphQL) {
+  if (isWrite || isGraphQL) {
     await state.write.key(state.id).schedule(jobOptions, noop3);
   }
-  if (isWrite2 && state.triggersNotification(pathname)) {
+  if (isWrite && state.triggersNotification(pathname)) {
     await state.notifications.key(state.id).schedule(jobOptions, noop3);
   }
   if (isSearch) {
@@ -28288,7 +28108,7 @@ var DEFAULT_MAX_LENGTH = GITHUB_COMMENT_LIMIT - 1536;
 function changesOf(agent) {
   return [...agent.gained, ...agent.widened, ...agent.narrowed, ...agent.lost];
 }
-function permissionKey3(c) {
+function permissionKey2(c) {
   return `${c.system}/${c.resource}.${c.action}`;
 }
 function currentPermission(c) {
@@ -28319,7 +28139,7 @@ function describeConditions(c) {
     const zone = c.schedule.timezone ? ` ${c.schedule.timezone}` : "";
     out.push(`hours ${c.schedule.hours}${days}${zone}`);
   }
-  if (c.freezeWindows) out.push(plural4(c.freezeWindows.length, "freeze window"));
+  if (c.freezeWindows) out.push(plural3(c.freezeWindows.length, "freeze window"));
   return out;
 }
 function describePermission(c) {
@@ -28358,12 +28178,12 @@ function formatCount(n) {
   const digits = String(Math.trunc(Math.abs(n)));
   return sign + digits.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
 }
-function plural4(n, word, many = `${word}s`) {
+function plural3(n, word, many = `${word}s`) {
   return `${formatCount(n)} ${n === 1 ? word : many}`;
 }
 function headlineOf(radius) {
   if (radius.headline.trim()) return radius.headline;
-  return radius.agents.length === 0 ? "No change in access" : `${plural4(radius.agents.length, "agent")} changed`;
+  return radius.agents.length === 0 ? "No change in access" : `${plural3(radius.agents.length, "agent")} changed`;
 }
 function describeRevision(r) {
   return r.commit ? `${r.revision} (${r.commit.slice(0, 12)})` : r.revision;
@@ -28491,7 +28311,7 @@ function fit(p) {
   const diags = p.radius.diagnostics.length;
   const keep = { tables: n, sections: n, rows: n, documents: docs, diagnostics: diags, signoff: true };
   const fits = () => measure(render(p, keep), p.maxLength) <= p.maxLength;
-  if (fits()) return join3(render(p, keep));
+  if (fits()) return join4(render(p, keep));
   if (p.signoff !== void 0) {
     const bare = { ...keep, tables: 0, sections: 0, rows: 0, documents: 0, diagnostics: 0 };
     if (measure(render(p, bare), p.maxLength) > p.maxLength) keep.signoff = false;
@@ -28514,7 +28334,7 @@ function fit(p) {
   ];
   for (const step of steps) {
     step.set(step.hi);
-    if (fits()) return join3(render(p, keep));
+    if (fits()) return join4(render(p, keep));
     step.set(step.lo);
     if (!fits()) continue;
     let lo = step.lo;
@@ -28526,10 +28346,10 @@ function fit(p) {
       else hi = mid;
     }
     step.set(lo);
-    return join3(render(p, keep));
+    return join4(render(p, keep));
   }
   keep.signoff = false;
-  return hardCut(join3(render(p, keep)), p.maxLength);
+  return hardCut(join4(render(p, keep)), p.maxLength);
 }
 function measure(fragments, max) {
   let total = 0;
@@ -28539,7 +28359,7 @@ function measure(fragments, max) {
   }
   return total;
 }
-function join3(fragments) {
+function join4(fragments) {
   return [...fragments].join("");
 }
 function hardCut(text, max) {
@@ -28571,7 +28391,7 @@ function* render(p, keep) {
     }
     if (keep.rows < n) {
       yield block(
-        keep.rows === 0 ? `_The summary table of ${plural4(n, "changed agent")} is left out to fit the comment; ${p.seeFull}._` : `_\u2026and ${plural4(n - keep.rows, "more changed agent")} not listed here; ${p.seeFull}._`
+        keep.rows === 0 ? `_The summary table of ${plural3(n, "changed agent")} is left out to fit the comment; ${p.seeFull}._` : `_\u2026and ${plural3(n - keep.rows, "more changed agent")} not listed here; ${p.seeFull}._`
       );
     }
   }
@@ -28583,7 +28403,7 @@ function* render(p, keep) {
   if (keep.sections < n) {
     const listed = keep.rows >= n ? " (they are in the summary table above)" : "";
     yield block(
-      `_Sections for ${plural4(n - keep.sections, "more agent")} are left out to fit the comment${listed}; ${p.seeFull}._`
+      `_Sections for ${plural3(n - keep.sections, "more agent")} are left out to fit the comment${listed}; ${p.seeFull}._`
     );
   }
   yield* list(block, {
@@ -28591,19 +28411,19 @@ function* render(p, keep) {
     kept: keep.documents,
     heading: "Documents changed",
     item: p.document,
-    more: (k) => `_\u2026and ${plural4(k, "more document")} left out to fit the comment; ${p.seeFull}._`
+    more: (k) => `_\u2026and ${plural3(k, "more document")} left out to fit the comment; ${p.seeFull}._`
   });
   yield* list(block, {
     total: radius.diagnostics.length,
     kept: keep.diagnostics,
     heading: "Files that could not be read",
     item: p.diagnostic,
-    more: (k) => `_\u2026and ${plural4(k, "more problem")} left out to fit the comment; ${p.seeFull}._`
+    more: (k) => `_\u2026and ${plural3(k, "more problem")} left out to fit the comment; ${p.seeFull}._`
   });
   if (p.signoff !== void 0) {
     yield block("### Sign-off");
     yield block(
-      keep.signoff ? p.signoff : `_The sign-off section (${plural4(p.signoff.length, "character")}) is too long for this comment; ${p.seeFull}._`
+      keep.signoff ? p.signoff : `_The sign-off section (${plural3(p.signoff.length, "character")}) is too long for this comment; ${p.seeFull}._`
     );
   }
   yield block(p.footer);
@@ -28620,24 +28440,24 @@ function omissionNote(p, keep) {
   const left = [];
   let tablesDropped = 0;
   for (let i = keep.tables; i < Math.min(keep.sections, n); i++) if (p.hasTable[i]) tablesDropped++;
-  if (tablesDropped) left.push(`the permission tables of ${plural4(tablesDropped, "agent")}`);
+  if (tablesDropped) left.push(`the permission tables of ${plural3(tablesDropped, "agent")}`);
   if (keep.sections < n) {
     left.push(
-      keep.sections === 0 ? `the sections of all ${plural4(n, "agent")}` : `the sections of ${plural4(n - keep.sections, "agent")} after the riskiest ${formatCount(keep.sections)}`
+      keep.sections === 0 ? `the sections of all ${plural3(n, "agent")}` : `the sections of ${plural3(n - keep.sections, "agent")} after the riskiest ${formatCount(keep.sections)}`
     );
   }
-  if (keep.rows < n) left.push(`${plural4(n - keep.rows, "row")} of the summary table`);
+  if (keep.rows < n) left.push(`${plural3(n - keep.rows, "row")} of the summary table`);
   const docs = p.radius.documents.length;
   if (keep.documents < docs)
-    left.push(`${formatCount(docs - keep.documents)} of ${plural4(docs, "changed document")}`);
+    left.push(`${formatCount(docs - keep.documents)} of ${plural3(docs, "changed document")}`);
   const diags = p.radius.diagnostics.length;
   if (keep.diagnostics < diags)
-    left.push(`${formatCount(diags - keep.diagnostics)} of ${plural4(diags, "problem")} reading files`);
+    left.push(`${formatCount(diags - keep.diagnostics)} of ${plural3(diags, "problem")} reading files`);
   if (p.signoff !== void 0 && !keep.signoff) left.push("the sign-off section");
   if (left.length === 0) return void 0;
   return [
     "> [!NOTE]",
-    `> **This comment is shortened** to stay under ${plural4(p.maxLength, "character")}. Left out: ${left.join("; ")}.`,
+    `> **This comment is shortened** to stay under ${plural3(p.maxLength, "character")}. Left out: ${left.join("; ")}.`,
     `> For everything, ${p.seeFull}.`
   ].join("\n");
 }
@@ -28651,7 +28471,7 @@ function buildParts(radius, options, maxLength) {
     top: topBlocks(radius),
     ...hasGovernanceChange(radius.governance) ? { governance: governanceBlock(radius) } : {},
     summaryRow: memo((i) => summaryRow(radius.agents[i])),
-    unchanged: radius.agents.length === 0 ? `${plural4(radius.unchangedAgents, "agent")} unchanged.` : `**${plural4(radius.unchangedAgents, "other agent")} unchanged.**`,
+    unchanged: radius.agents.length === 0 ? `${plural3(radius.unchangedAgents, "agent")} unchanged.` : `**${plural3(radius.unchangedAgents, "other agent")} unchanged.**`,
     section: memo((i) => agentSection(radius.agents[i], seeFull)),
     hasTable: radius.agents.map((a) => changesOf(a).length > 0),
     highRisk: radius.agents.filter((a) => isHighRisk(a.risk)).length,
@@ -28676,7 +28496,7 @@ function topBlocks(radius) {
   const blocks = [BLAST_RADIUS_MARKER + `
 **${escapeMarkdown2(headlineOf(radius), 300)}**`];
   const { risk } = radius;
-  const counts = radius.agents.length === 0 ? "no agent changes" : `${plural4(radius.agents.length, "agent")} changed, ${formatCount(radius.unchangedAgents)} unchanged`;
+  const counts = radius.agents.length === 0 ? "no agent changes" : `${plural3(radius.agents.length, "agent")} changed, ${formatCount(radius.unchangedAgents)} unchanged`;
   const riskLine = `**Risk: ${RISK_ICON[risk.level]} ${escapeMarkdown2(risk.level)}** (score ${formatCount(risk.score)}) \xB7 ${counts} \xB7 ${revision(radius.base)} \u2192 ${revision(radius.head)}`;
   blocks.push(
     risk.reasons.length > 0 && !radius.removalOnly ? riskLine + "\n" + bullets(risk.reasons, LIMITS2.overallReasons, (r) => escapeMarkdown2(r, 300), "reason") : riskLine
@@ -28691,7 +28511,7 @@ function topBlocks(radius) {
     blocks.push(
       [
         "> [!WARNING]",
-        `> **${plural4(files, "file")} could not be read** (${plural4(radius.diagnostics.length, "problem")}); what those files would change is not in this blast radius. They are listed under "Files that could not be read" below.`
+        `> **${plural3(files, "file")} could not be read** (${plural3(radius.diagnostics.length, "problem")}); what those files would change is not in this blast radius. They are listed under "Files that could not be read" below.`
       ].join("\n")
     );
   }
@@ -28782,7 +28602,7 @@ function agentSection(a, seeFull) {
   const changes2 = changesOf(a);
   if (changes2.length === 0) return { full: head.join("\n\n"), withoutTable: head.join("\n\n") };
   const counts = ["gained", "widened", "narrowed", "lost"].filter((k) => a[k].length > 0).map((k) => `${formatCount(a[k].length)} ${k}`).join(", ");
-  const summary2 = `${plural4(changes2.length, "permission change")}: ${counts}`;
+  const summary2 = `${plural3(changes2.length, "permission change")}: ${counts}`;
   const open4 = isHighRisk(a.risk) ? " open" : "";
   const table = [
     `<details${open4}><summary>${summary2}</summary>`,
@@ -28803,7 +28623,7 @@ function permissionTable(changes2, seeFull) {
     const shown = details.slice(0, LIMITS2.details).map((d) => escapeMarkdown2(d, 200));
     if (details.length > LIMITS2.details)
       shown.push(`\u2026and ${formatCount(details.length - LIMITS2.details)} more`);
-    return `| ${CHANGE_LABEL[c.change]} | ${mdCode(permissionKey3(c), 120)} | ${escapeMarkdown2(modeOf(c))} | ${[...flags, ...classes].join(" \xB7 ")} | ${shown.join("<br>")} |`;
+    return `| ${CHANGE_LABEL[c.change]} | ${mdCode(permissionKey2(c), 120)} | ${escapeMarkdown2(modeOf(c))} | ${[...flags, ...classes].join(" \xB7 ")} | ${shown.join("<br>")} |`;
   });
   const lines = [
     "| change | permission | mode | risk | details |",
@@ -28811,14 +28631,14 @@ function permissionTable(changes2, seeFull) {
     ...rows
   ];
   if (changes2.length > LIMITS2.rows) {
-    lines.push("", `_\u2026and ${plural4(changes2.length - LIMITS2.rows, "more permission change")}; ${seeFull}._`);
+    lines.push("", `_\u2026and ${plural3(changes2.length - LIMITS2.rows, "more permission change")}; ${seeFull}._`);
   }
   return lines.join("\n");
 }
 function documentLine(d) {
   const kind = d.kind === "RiskTier" ? "tier" : d.kind === "Config" ? "config" : d.kind.toLowerCase();
   const where = d.previousFile ? `${mdCode(d.previousFile, 120)} \u2192 ${mdCode(d.file, 120)}` : mdCode(d.file, 120);
-  const reach = d.agents.length === 0 ? "reaches no agent" : `reaches **${plural4(d.agents.length, "agent")}**: ${inlineList(d.agents, LIMITS2.fanOut)}`;
+  const reach = d.agents.length === 0 ? "reaches no agent" : `reaches **${plural3(d.agents.length, "agent")}**: ${inlineList(d.agents, LIMITS2.fanOut)}`;
   return `- ${escapeMarkdown2(kind)} ${mdCode(d.name, 100)} ${escapeMarkdown2(d.change)} (${where}) \u2192 ${reach}`;
 }
 function diagnosticLine(d) {
@@ -28840,7 +28660,7 @@ function inlineList(items, max) {
 }
 function bullets(items, max, render2, noun) {
   const lines = items.slice(0, max).map((i) => `- ${render2(i)}`);
-  if (items.length > max) lines.push(`- \u2026and ${plural4(items.length - max, `more ${noun}`)}`);
+  if (items.length > max) lines.push(`- \u2026and ${plural3(items.length - max, `more ${noun}`)}`);
   return lines.join("\n");
 }
 
@@ -28881,7 +28701,7 @@ function formatBlastText(radius, options = {}) {
     out.push(paint("green", "\u2714 only reductions: access is taken away, nothing is granted"));
   if (radius.diagnostics.length > 0) {
     out.push(
-      paint("red", `\u2716 ${plural4(radius.diagnostics.length, "problem")} reading the revisions; see below`)
+      paint("red", `\u2716 ${plural3(radius.diagnostics.length, "problem")} reading the revisions; see below`)
     );
   }
   if (hasGovernanceChange(radius.governance)) {
@@ -28903,11 +28723,11 @@ function formatBlastText(radius, options = {}) {
   }
   if (radius.documents.length > 0) {
     out.push("");
-    out.push(paint("bold", `${plural4(radius.documents.length, "document")} changed:`));
+    out.push(paint("bold", `${plural3(radius.documents.length, "document")} changed:`));
     for (const d of radius.documents) out.push(`  ${documentLine2(d)}`);
   }
   out.push("");
-  out.push(`${plural4(radius.unchangedAgents, "agent")} unchanged`);
+  out.push(`${plural3(radius.unchangedAgents, "agent")} unchanged`);
   if (radius.diagnostics.length > 0) {
     out.push("");
     out.push(paint("bold", "could not read:"));
@@ -28936,7 +28756,7 @@ function agentLines(agent, paint) {
   }
   if (agent.causes.length) lines.push(`  ${paint("dim", `via ${agent.causes.map(t).join(", ")}`)}`);
   const changes2 = changesOf(agent);
-  const keyWidth = Math.min(KEY_COLUMN, Math.max(0, ...changes2.map((c) => t(permissionKey3(c)).length)));
+  const keyWidth = Math.min(KEY_COLUMN, Math.max(0, ...changes2.map((c) => t(permissionKey2(c)).length)));
   const modeWidth = Math.max(0, ...changes2.map((c) => modeOf(c).length));
   for (const c of changes2) lines.push(`  ${changeLine(c, keyWidth, modeWidth, paint)}`);
   return lines;
@@ -28965,7 +28785,7 @@ function movesOf(agent) {
 function changeLine(c, keyWidth, modeWidth, paint) {
   const t = escapeTerminal;
   const { label, style } = CHANGE_LABEL2[c.change];
-  const key = t(permissionKey3(c));
+  const key = t(permissionKey2(c));
   const mode = t(modeOf(c));
   let line = `${paint(style, label.padEnd(10))}  ${key.padEnd(keyWidth)}  ${mode.padEnd(modeWidth)}`;
   const p = currentPermission(c);
@@ -28985,7 +28805,7 @@ function documentLine2(d) {
   const where = d.previousFile ? `${t(d.previousFile)} \u2192 ${t(d.file)}` : t(d.file);
   const shown = d.agents.slice(0, FAN_OUT_NAMES).map(t);
   const more = d.agents.length > FAN_OUT_NAMES ? `, \u2026 (${formatCount(d.agents.length - FAN_OUT_NAMES)} more)` : "";
-  const reach = d.agents.length === 0 ? "reaches no agent" : `reaches ${plural4(d.agents.length, "agent")}: ${shown.join(", ")}${more}`;
+  const reach = d.agents.length === 0 ? "reaches no agent" : `reaches ${plural3(d.agents.length, "agent")}: ${shown.join(", ")}${more}`;
   return `${kind} ${t(d.name)} ${reach}  (${d.change}, ${where})`;
 }
 function diagnosticLine2(d, paint) {
@@ -29005,7 +28825,7 @@ var BLAST_FORMATTERS = {
 };
 
 // src/action/kill.ts
-import { relative as relative6 } from "node:path";
+import { relative as relative7 } from "node:path";
 
 // src/github/open-pull-request.ts
 var BODY_LIMIT = 65536;
@@ -29075,7 +28895,7 @@ function auditChangeFromResult(result) {
 
 // src/audit/log.ts
 import { mkdir as mkdir2, open as open3 } from "node:fs/promises";
-import { dirname as dirname3 } from "node:path";
+import { dirname as dirname4 } from "node:path";
 
 // src/audit/entry.ts
 import { createHash } from "node:crypto";
@@ -29097,23 +28917,23 @@ var AUDIT_LIMITS = {
 };
 
 // src/audit/entry.ts
-function canonicalJson3(value) {
+function canonicalJson2(value) {
   if (value === null || typeof value === "boolean" || typeof value === "string") return JSON.stringify(value);
   if (typeof value === "number") {
     if (!Number.isFinite(value)) throw new TypeError("canonical JSON cannot hold a non-finite number");
     return JSON.stringify(value);
   }
-  if (Array.isArray(value)) return `[${value.map((v) => canonicalJson3(v)).join(",")}]`;
+  if (Array.isArray(value)) return `[${value.map((v) => canonicalJson2(v)).join(",")}]`;
   if (typeof value === "object") {
     const record = value;
     const keys = Object.keys(record).filter((k) => record[k] !== void 0).sort();
-    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson3(record[k])}`).join(",")}}`;
+    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson2(record[k])}`).join(",")}}`;
   }
   throw new TypeError(`canonical JSON cannot hold a ${typeof value}`);
 }
 function hashEntry(entry) {
   const { hash: _ignored, ...rest } = entry;
-  return createHash("sha256").update(canonicalJson3(rest), "utf8").digest("hex");
+  return createHash("sha256").update(canonicalJson2(rest), "utf8").digest("hex");
 }
 function parseEntryLine(text) {
   let value;
@@ -29322,9 +29142,9 @@ var AuditLogError = class extends Error {
 async function appendAuditEntry(path, input, options = {}) {
   const wrong = checkEntryInput(input);
   if (wrong) throw new AuditLogError(`cannot record an invalid audit entry: ${wrong}`);
-  const clean = JSON.parse(canonicalJson3(input));
+  const clean = JSON.parse(canonicalJson2(input));
   try {
-    await mkdir2(dirname3(path), { recursive: true });
+    await mkdir2(dirname4(path), { recursive: true });
   } catch (error2) {
     throw new AuditLogError(`cannot create the folder of the audit log ${path}: ${message(error2)}`, {
       cause: error2
@@ -29354,7 +29174,7 @@ async function appendAuditEntry(path, input, options = {}) {
         prev: last ? last.hash : GENESIS_HASH
       };
       const entry = { ...body, hash: hashEntry(body) };
-      const line = Buffer.from(canonicalJson3(entry) + "\n", "utf8");
+      const line = Buffer.from(canonicalJson2(entry) + "\n", "utf8");
       if (line.length > AUDIT_LIMITS.maxLineBytes) {
         throw new AuditLogError(
           `the audit entry would be ${mib(line.length)}, over the ${mib(AUDIT_LIMITS.maxLineBytes)} a line may hold; it was not written`
@@ -29428,8 +29248,8 @@ function message(error2) {
 }
 
 // src/audit/path.ts
-import { realpathSync } from "node:fs";
-import { dirname as dirname4, isAbsolute as isAbsolute2, relative as relative3, resolve as resolve3, sep as sep3 } from "node:path";
+import { realpathSync as realpathSync2 } from "node:fs";
+import { dirname as dirname5, isAbsolute as isAbsolute2, relative as relative4, resolve as resolve3, sep as sep4 } from "node:path";
 var AuditPathError = class extends Error {
   name = "AuditPathError";
 };
@@ -29442,7 +29262,7 @@ function auditLogPath(configDir, spec) {
   }
   let base;
   try {
-    base = realpathSync(configDir);
+    base = realpathSync2(configDir);
   } catch (error2) {
     throw new AuditPathError(`cannot read the folder ${configDir}`, { cause: error2 });
   }
@@ -29450,19 +29270,19 @@ function auditLogPath(configDir, spec) {
   let existing = target;
   for (; ; ) {
     try {
-      existing = realpathSync(existing);
+      existing = realpathSync2(existing);
       break;
     } catch (error2) {
       if (error2.code !== "ENOENT") {
         throw new AuditPathError(`cannot resolve the audit log path ${path}`, { cause: error2 });
       }
-      const parent = dirname4(existing);
+      const parent = dirname5(existing);
       if (parent === existing) break;
       existing = parent;
     }
   }
-  const rel = relative3(base, existing);
-  if (isAbsolute2(rel) || rel.split(sep3)[0] === "..") {
+  const rel = relative4(base, existing);
+  if (isAbsolute2(rel) || rel.split(sep4)[0] === "..") {
     throw new AuditPathError(
       `audit log path ${JSON.stringify(path)} leads outside ${configDir} through a symbolic link`
     );
@@ -29668,8 +29488,8 @@ function readConfigOnly(dir) {
 // src/revoke/agree.ts
 var import_yaml = __toESM(require_dist(), 1);
 import { mkdtemp, readFile as readFile2, readdir as readdir2, lstat as lstat2, rename as rename2, rm as rm2, writeFile as writeFile2 } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join as join4, relative as relative4 } from "node:path";
+import { tmpdir as tmpdir2 } from "node:os";
+import { join as join5, relative as relative5 } from "node:path";
 
 // src/revoke/killed-state.ts
 var AGENT_NAME = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
@@ -29723,7 +29543,7 @@ async function findAgentFile(dir, agent) {
     if (depth > MAX_DEPTH) return;
     let entries;
     try {
-      entries = await readdir2(join4(dir, folder), { withFileTypes: true });
+      entries = await readdir2(join5(dir, folder), { withFileTypes: true });
     } catch {
       return;
     }
@@ -29790,17 +29610,17 @@ async function bringRepositoryToAgree(dir, agent, options) {
   if (!file) return { kind: "skipped", reason: `no file for agent ${agent} under ${KINDS.Agent}/` };
   const repo = options.editInPlace ? void 0 : await gitRepository(dir);
   if (!repo) {
-    const path = join4(dir, file);
+    const path = join5(dir, file);
     const stat5 = await lstat2(path);
     if (!stat5.isFile()) return { kind: "skipped", reason: `${file} is not a regular file` };
     const next2 = revokeInText(file, await readFile2(path, "utf8"), agent);
     if (next2 === void 0) return { kind: "already", file };
-    const tmp = join4(dir, `${file}.${process.pid}.tmp`);
+    const tmp = join5(dir, `${file}.${process.pid}.tmp`);
     await writeFile2(tmp, next2);
     await rename2(tmp, path);
     return { kind: "edited", file };
   }
-  const repoPath2 = relative4(repo.top, join4(dir, file)).split("\\").join("/");
+  const repoPath2 = relative5(repo.top, join5(dir, file)).split("\\").join("/");
   const committed = await runGit(repo.top, ["show", `HEAD:${repoPath2}`]).then(
     (b) => b.toString("utf8"),
     () => void 0
@@ -29813,9 +29633,9 @@ async function bringRepositoryToAgree(dir, agent, options) {
   }
   const next = revokeInText(file, committed, agent);
   if (next === void 0) return { kind: "already", file };
-  const scratch = await mkdtemp(join4(tmpdir(), "leash-kill-"));
+  const scratch = await mkdtemp(join5(tmpdir2(), "leash-kill-"));
   try {
-    const env = { GIT_INDEX_FILE: join4(scratch, "index") };
+    const env = { GIT_INDEX_FILE: join5(scratch, "index") };
     const git = async (args, input) => (await runGit(repo.top, args, input, env)).toString().trim();
     const head = await git(["rev-parse", "--verify", "HEAD^{commit}"]);
     const blob = await git(["hash-object", "-w", "--stdin"], next);
@@ -30003,11 +29823,11 @@ function count(adapter, objects) {
   };
 }
 function stillHeld(adapter, killed, after) {
-  const want = new Map(killed.map((o) => [objectKey(o), canonicalJson2(o.attributes)]));
+  const want = new Map(killed.map((o) => [objectKey(o), canonicalJson(o.attributes)]));
   const classOf = new Map(adapter.objectTypes.map((t) => [t.name, t.class]));
   return after.filter((o) => {
     if (classOf.get(o.type) === "container") return false;
-    return want.get(objectKey(o)) !== canonicalJson2(o.attributes);
+    return want.get(objectKey(o)) !== canonicalJson(o.attributes);
   });
 }
 function delay(ms, signal) {
@@ -30028,7 +29848,7 @@ function delay(ms, signal) {
 // src/revoke/ledger.ts
 import { readFileSync as readFileSync3, statSync } from "node:fs";
 import { mkdir as mkdir3, readFile as readFile3, rename as rename3, stat as stat3, writeFile as writeFile3 } from "node:fs/promises";
-import { dirname as dirname5, join as join5 } from "node:path";
+import { dirname as dirname6, join as join6 } from "node:path";
 var KILL_LEDGER_FORMAT_VERSION = 1;
 var KILL_LEDGER_FILE = "kills.json";
 var MAX_LEDGER_BYTES = 16 * 1024 * 1024;
@@ -30036,7 +29856,7 @@ var KillLedgerError = class extends Error {
   name = "KillLedgerError";
 };
 function killLedgerPath(configDir, spec) {
-  return join5(dirname5(auditLogPath(configDir, spec)), KILL_LEDGER_FILE);
+  return join6(dirname6(auditLogPath(configDir, spec)), KILL_LEDGER_FILE);
 }
 async function readKillLedger(path) {
   let size;
@@ -30079,13 +29899,13 @@ function readKillLedgerSync(path) {
   return parseLedger(path, size, () => readFileSync3(path, "utf8"));
 }
 async function writeKillLedger(path, ledger) {
-  await mkdir3(dirname5(path), { recursive: true });
-  const tmp = join5(dirname5(path), `.kills.${process.pid}.${Date.now()}.tmp`);
+  await mkdir3(dirname6(path), { recursive: true });
+  const tmp = join6(dirname6(path), `.kills.${process.pid}.${Date.now()}.tmp`);
   await writeFile3(tmp, JSON.stringify(ledger, null, 2) + "\n");
   await rename3(tmp, path);
 }
 async function updateKillLedger(path, change) {
-  await mkdir3(dirname5(path), { recursive: true });
+  await mkdir3(dirname6(path), { recursive: true });
   const release = await acquireFileLock(`${path}.lock`, {
     timeoutMs: AUDIT_LIMITS.lockTimeoutMs,
     staleMs: AUDIT_LIMITS.lockStaleMs,
@@ -30372,9 +30192,9 @@ async function pushBranch(top, options) {
 
 // src/action/state-branch.ts
 import { mkdtemp as mkdtemp2, mkdir as mkdir4, realpath, rename as rename4, rm as rm3, writeFile as writeFile4 } from "node:fs/promises";
-import { existsSync as existsSync4 } from "node:fs";
-import { tmpdir as tmpdir2 } from "node:os";
-import { dirname as dirname6, join as join6, relative as relative5, sep as sep4 } from "node:path";
+import { existsSync as existsSync5 } from "node:fs";
+import { tmpdir as tmpdir3 } from "node:os";
+import { dirname as dirname7, join as join7, relative as relative6, sep as sep5 } from "node:path";
 var StateBranchError = class extends Error {
   name = "StateBranchError";
 };
@@ -30446,7 +30266,7 @@ async function restoreStateBranch(options) {
         throw new StateBranchError(`${path} on the state branch ${branch} is not a regular file`);
       }
       const blob = await runGit(top, ["cat-file", "blob", entry.oid]);
-      await mkdir4(dirname6(file), { recursive: true });
+      await mkdir4(dirname7(file), { recursive: true });
       const tmp = `${file}.${process.pid}.restore`;
       await writeFile4(tmp, blob);
       await rename4(tmp, file);
@@ -30454,12 +30274,12 @@ async function restoreStateBranch(options) {
     }
   }
   const save = async (message2) => {
-    const scratch = await mkdtemp2(join6(tmpdir2(), "leash-state-"));
+    const scratch = await mkdtemp2(join7(tmpdir3(), "leash-state-"));
     try {
-      const index = { GIT_INDEX_FILE: join6(scratch, "index") };
+      const index = { GIT_INDEX_FILE: join7(scratch, "index") };
       await git(tip ? ["read-tree", tip] : ["read-tree", "--empty"], index);
       for (const { file, path } of files) {
-        if (!existsSync4(file)) continue;
+        if (!existsSync5(file)) continue;
         const blob = await git(["hash-object", "-w", "--", file]);
         await git(["update-index", "--add", "--cacheinfo", `100644,${blob},${path}`], index);
       }
@@ -30510,17 +30330,17 @@ async function repoPath(top, file) {
       existing = await realpath(existing);
       break;
     } catch {
-      const parent = dirname6(existing);
+      const parent = dirname7(existing);
       if (parent === existing) break;
       rest.unshift(existing.slice(parent.length + 1));
       existing = parent;
     }
   }
-  const rel = relative5(realTop, join6(existing, ...rest));
-  if (rel === "" || rel.startsWith("..") || rel.startsWith(sep4)) {
+  const rel = relative6(realTop, join7(existing, ...rest));
+  if (rel === "" || rel.startsWith("..") || rel.startsWith(sep5)) {
     throw new StateBranchError(`${file} is not inside the repository ${top}`);
   }
-  return rel.split(sep4).join("/");
+  return rel.split(sep5).join("/");
 }
 
 // src/action/state.ts
@@ -30568,7 +30388,7 @@ function runUrl(settings, repo, runId) {
 // src/action/summary.ts
 var cell = (text) => escapeMarkdown(text);
 var short2 = (sha) => sha.slice(0, 12);
-var plural5 = (n, one, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+var plural4 = (n, one, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 function formatSyncSummary(result, context3) {
   const { outcome } = result;
   const lines = ["## leash sync", ""];
@@ -30638,7 +30458,7 @@ function formatKillSummary(run2, context3) {
     "",
     `Killed by ${cell(kill.by)} at ${kill.at} (\`${cell(kill.id)}\`): ${cell(kill.reason)}`,
     "",
-    `**${revoked} of ${plural5(run2.receipts.length, "target")}** revoked and read back.`,
+    `**${revoked} of ${plural4(run2.receipts.length, "target")}** revoked and read back.`,
     "",
     ...receiptsTable(run2.receipts),
     ""
@@ -30711,7 +30531,7 @@ function receiptsTable(receipts) {
     "| target | type | result | held before | details |",
     "| --- | --- | --- | --- | --- |",
     ...receipts.map((r) => {
-      const before = `${plural5(r.before.identities, "identity", "identities")}, ${plural5(r.before.grants, "grant")}`;
+      const before = `${plural4(r.before.identities, "identity", "identities")}, ${plural4(r.before.grants, "grant")}`;
       const status2 = r.status === "revoked" ? "revoked" : `**${r.status.toUpperCase()}**`;
       const details = r.status === "revoked" ? r.before.identities + r.before.grants === 0 ? "held nothing here" : "read back clean" : cell(r.message ?? "");
       return `| ${cell(r.target)} | ${r.type} | ${status2} | ${before} | ${details} (${r.ms} ms) |`;
@@ -30769,7 +30589,7 @@ async function runKillAction(settings) {
       ...opened.error ? { pullRequestError: opened.error } : {},
       ...opened.pullRequest?.labelError ? { labelError: opened.pullRequest.labelError } : {},
       ...stateNote ? { state: stateNote } : {},
-      auditFile: relative6(settings.workspace, run2.auditPath)
+      auditFile: relative7(settings.workspace, run2.auditPath)
     })
   ).write();
   setOutput("kill-id", run2.kill.id);
@@ -30921,7 +30741,7 @@ function inside(workspace, relativePath, name) {
 }
 
 // src/action/sync.ts
-import { relative as relative7 } from "node:path";
+import { relative as relative8 } from "node:path";
 
 // src/github/merged-pull-request.ts
 var DECISIVE2 = /* @__PURE__ */ new Set(["APPROVED", "CHANGES_REQUESTED", "DISMISSED"]);
@@ -31140,10 +30960,10 @@ async function planSync(prepared, options) {
       }
     })
   );
-  plans.sort((a, b) => cmp4(a.name, b.name));
-  failed.sort((a, b) => cmp4(a.name, b.name));
+  plans.sort((a, b) => cmp3(a.name, b.name));
+  failed.sort((a, b) => cmp3(a.name, b.name));
   const heldList = [...held].sort().map((agent) => ({ agent, reason: prepared.held.reasons.get(agent) ?? "" }));
-  const killedList = [...killed.values()].sort((a, b) => cmp4(a.agent, b.agent)).map((k) => ({ agent: k.agent, id: k.id, at: k.at, by: k.by, reason: k.reason }));
+  const killedList = [...killed.values()].sort((a, b) => cmp3(a.agent, b.agent)).map((k) => ({ agent: k.agent, id: k.id, at: k.at, by: k.by, reason: k.reason }));
   return {
     plan: {
       formatVersion: PLAN_FORMAT_VERSION,
@@ -31239,7 +31059,7 @@ async function applySync(plan, sessions, options) {
       });
     })
   );
-  outcomes.sort((a, b) => cmp4(a.name, b.name));
+  outcomes.sort((a, b) => cmp3(a.name, b.name));
   return { targets: outcomes, held: plan.held, ...plan.killed ? { killed: plan.killed } : {} };
 }
 async function closeSessions(sessions) {
@@ -31248,7 +31068,7 @@ async function closeSessions(sessions) {
 function timeoutOf(settings) {
   return Math.round((settings.timeoutSeconds ?? 30) * 1e3);
 }
-function cmp4(a, b) {
+function cmp3(a, b) {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
@@ -31355,7 +31175,7 @@ async function runSync(settings) {
     throw error2;
   }
   const saved = await saveState(state, stateMessage2(settings, commit));
-  const auditFile = relative7(settings.workspace, result.audit.path);
+  const auditFile = relative8(settings.workspace, result.audit.path);
   await summary.addRaw(
     formatSyncSummary(result, {
       ...result.commit ? { commit: result.commit } : {},
@@ -31530,7 +31350,7 @@ function validateHead(settings, now) {
   process.stdout.write(VALIDATE_FORMATTERS.github(report, options));
   if (settings.sarif) {
     writeFileSync(settings.sarif, VALIDATE_FORMATTERS.sarif(report, options));
-    setOutput("sarif-file", relative8(settings.workspace, settings.sarif));
+    setOutput("sarif-file", relative9(settings.workspace, settings.sarif));
   }
   return diagnostics.filter((d) => RANK[d.severity] <= RANK[settings.failOn]).length;
 }

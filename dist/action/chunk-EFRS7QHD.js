@@ -1,6 +1,16 @@
 import { createRequire as __leashRequire } from 'node:module';
 const require = __leashRequire(import.meta.url);
 import {
+  DEFAULT_EXPIRY_RISKS,
+  DEFAULT_GATED_RISKS,
+  describeHeldGrant,
+  forEachWrittenGrant,
+  grantKey,
+  joinAnd,
+  listNames,
+  locateHeldGrant
+} from "./chunk-7LOK7AJX.js";
+import {
   isGlob,
   isWrite,
   parseDuration,
@@ -15,63 +25,6 @@ import {
 // src/lint/rule.ts
 function createRule(rule) {
   return rule;
-}
-
-// src/lint/grant-text.ts
-var DEFAULT_GATED_RISKS = ["high", "critical"];
-var DEFAULT_EXPIRY_RISKS = ["high", "critical"];
-function describeGrant(grant) {
-  return `${grant.system}/${grant.resource} [${grant.actions.join(", ")}]`;
-}
-function describeHeldGrant(site) {
-  const grant = describeGrant(site.grant);
-  return site.via ? `${grant} through template '${site.via.template}'` : grant;
-}
-function locateHeldGrant(site, field) {
-  return site.via ? { file: site.via.file, pointer: `${site.via.pointer}/template` } : { file: site.file, pointer: `${site.pointer}/${field}` };
-}
-function joinAnd(parts) {
-  return parts.length <= 1 ? parts.join("") : `${parts.slice(0, -1).join(", ")} and ${parts[parts.length - 1]}`;
-}
-function listNames(names, max = 8) {
-  if (names.length <= max) return names.join(", ");
-  return `${names.slice(0, max).join(", ")} and ${names.length - max} more`;
-}
-function forEachWrittenGrant(index, visit) {
-  for (const template of index.templates.values()) {
-    template.data.spec.grants.forEach(
-      (grant, i) => visit(template.file, `template '${template.name}'`, grant, i)
-    );
-  }
-  for (const agent of index.agents) {
-    (agent.data.spec.grants ?? []).forEach((entry, i) => {
-      if (!("template" in entry)) visit(agent.file, `agent '${agent.name}'`, entry, i);
-    });
-  }
-}
-var keys = /* @__PURE__ */ new WeakMap();
-function grantKey(grant) {
-  let key = keys.get(grant);
-  if (key === void 0) keys.set(grant, key = computeGrantKey(grant));
-  return key;
-}
-function computeGrantKey(grant) {
-  return [
-    grant.system,
-    grant.resource,
-    [...new Set(grant.actions)].sort().join(","),
-    grant.mode,
-    grant.fields ? [...new Set(grant.fields)].sort().join(",") : "",
-    grant.when ? canonicalJson(grant.when) : ""
-  ].join("\0");
-}
-function canonicalJson(value) {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
-  if (value !== null && typeof value === "object") {
-    const entries = Object.entries(value).sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0);
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
-  }
-  return JSON.stringify(value);
 }
 
 // src/lint/rules/duplicate-grant.ts
@@ -94,7 +47,7 @@ var duplicate_grant_default = createRule({
           report({
             file: template.file,
             pointer: toPointer("spec", "grants", j),
-            message: `template '${template.name}' repeats the grant ${describeGrant2(grant)} already written at /spec/grants/${i}`
+            message: `template '${template.name}' repeats the grant ${describeGrant(grant)} already written at /spec/grants/${i}`
           });
       });
     }
@@ -126,13 +79,13 @@ var duplicate_grant_default = createRule({
         report({
           file: agent.file,
           pointer: site.via ? `${site.via.pointer}/template` : site.pointer,
-          message: `agent '${agent.name}' holds the grant ${describeGrant2(site.grant)} twice: ${describeSite(site)} repeats ${describeSite(first)}`
+          message: `agent '${agent.name}' holds the grant ${describeGrant(site.grant)} twice: ${describeSite(site)} repeats ${describeSite(first)}`
         });
       }
     }
   }
 });
-function describeGrant2(grant) {
+function describeGrant(grant) {
   return `${grant.system} '${grant.resource}' [${grant.actions.join(", ")}] in ${grant.mode}`;
 }
 function describeSite(site) {
@@ -140,7 +93,7 @@ function describeSite(site) {
 }
 
 // src/lint/rules/expired-grant.ts
-function describeGrant3(g) {
+function describeGrant2(g) {
   return `${g.system}/${g.resource} [${g.actions.join(", ")}]`;
 }
 var expired_grant_default = createRule({
@@ -160,7 +113,7 @@ var expired_grant_default = createRule({
         report({
           file: agent.file,
           pointer: toPointer("spec", "grants", i, "expires"),
-          message: "template" in entry ? `the use of template '${entry.template}' by agent '${agent.name}' expired on ${entry.expires}` : `the grant ${describeGrant3(entry)} of agent '${agent.name}' expired on ${entry.expires}`
+          message: "template" in entry ? `the use of template '${entry.template}' by agent '${agent.name}' expired on ${entry.expires}` : `the grant ${describeGrant2(entry)} of agent '${agent.name}' expired on ${entry.expires}`
         });
       });
     }
@@ -170,7 +123,7 @@ var expired_grant_default = createRule({
         report({
           file: template.file,
           pointer: toPointer("spec", "grants", i, "expires"),
-          message: `the grant ${describeGrant3(grant)} of template '${template.name}' expired on ${grant.expires}`
+          message: `the grant ${describeGrant2(grant)} of template '${template.name}' expired on ${grant.expires}`
         });
       });
     }
@@ -179,7 +132,7 @@ var expired_grant_default = createRule({
 
 // src/lint/rules/expiry-too-long.ts
 var DAY_MS = 864e5;
-function describeGrant4(site) {
+function describeGrant3(site) {
   const g = site.grant;
   return `${g.system}/${g.resource} [${g.actions.join(", ")}]`;
 }
@@ -218,7 +171,7 @@ var expiry_too_long_default = createRule({
           report({
             file: site.file,
             pointer: `${site.pointer}/expires`,
-            message: `agent '${agent.name}' holds ${describeGrant4(site)} until ${expires}, ${bound}`
+            message: `agent '${agent.name}' holds ${describeGrant3(site)} until ${expires}, ${bound}`
           });
         } else if (site.via.expires !== void 0 && site.via.expires === expires) {
           reportedRefs ??= /* @__PURE__ */ new Set();
@@ -233,7 +186,7 @@ var expiry_too_long_default = createRule({
           report({
             file: site.via.file,
             pointer: `${site.via.pointer}/template`,
-            message: `agent '${agent.name}' holds ${describeGrant4(site)} through template '${site.via.template}' until ${expires} (the template grant's expiry), ${bound}`
+            message: `agent '${agent.name}' holds ${describeGrant3(site)} through template '${site.via.template}' until ${expires} (the template grant's expiry), ${bound}`
           });
         }
       }
@@ -1146,6 +1099,5 @@ var RULES = [
 ];
 
 export {
-  canonicalJson,
   RULES
 };

@@ -13,7 +13,7 @@ import {
   readPolicyDir,
   readPolicyFilesAt,
   tooLarge
-} from "./chunk-7N5FENZK.js";
+} from "./chunk-VME4SIF6.js";
 import "./chunk-YJ3X6INZ.js";
 import "./chunk-XBOSDWZH.js";
 export {

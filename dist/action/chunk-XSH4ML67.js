@@ -2,7 +2,7 @@ import { createRequire as __leashRequire } from 'node:module';
 const require = __leashRequire(import.meta.url);
 import {
   RULES
-} from "./chunk-LOJDG36G.js";
+} from "./chunk-EFRS7QHD.js";
 
 // src/source/checks.ts
 var LOADER_CHECKS = {

@@ -1,18 +1,13 @@
 import { createRequire as __leashRequire } from 'node:module';
 const require = __leashRequire(import.meta.url);
 import {
-  RULES
-} from "./chunk-LOJDG36G.js";
-import {
-  buildPolicyIndex,
   parsePointer,
-  sortDiagnostics,
   toPointer
 } from "./chunk-U3POP4QY.js";
 import {
   CONFIG_FILE,
   LIMITS
-} from "./chunk-7N5FENZK.js";
+} from "./chunk-VME4SIF6.js";
 import {
   API_VERSION,
   KINDS
@@ -7425,46 +7420,6 @@ var require_dist = __commonJS({
     exports.visitAsync = visit.visitAsync;
   }
 });
-
-// src/lint/run.ts
-function runLint(index, options) {
-  const rules = options.rules ?? RULES;
-  const overrides = index.config?.data.spec.lint?.rules ?? {};
-  const out = [];
-  const known = new Set(RULES.map((r) => r.id));
-  for (const id of Object.keys(overrides)) {
-    if (!known.has(id)) {
-      out.push({
-        ruleId: "unknown-rule",
-        severity: "error",
-        message: `'${id}' is not a lint rule`,
-        hint: "Run `leash rules` for the list of rule ids.",
-        file: index.config.file,
-        pointer: toPointer("spec", "lint", "rules", id),
-        on: "key"
-      });
-    }
-  }
-  for (const rule of rules) {
-    const configured = overrides[rule.id];
-    if (configured === "off") continue;
-    const severity = configured ?? rule.meta.severity;
-    rule.check({
-      index,
-      now: options.now,
-      report: (finding) => out.push({
-        ruleId: rule.id,
-        severity,
-        message: finding.message,
-        hint: finding.hint ?? rule.meta.hint,
-        file: finding.file,
-        pointer: finding.pointer,
-        ...finding.on ? { on: finding.on } : {}
-      })
-    });
-  }
-  return out;
-}
 
 // src/schema/validators.generated.js
 var validators_generated_exports = {};
@@ -15437,10 +15392,15 @@ function describePathTrick(value) {
 }
 function checkNames(file, data) {
   const out = [];
-  const stack = [[data, ""]];
+  const stack = [{ value: data, parent: void 0, segment: "", depth: 0 }];
   while (stack.length > 0 && out.length <= LIMITS.maxDiagnosticsPerFile) {
-    const [value, pointer] = stack.pop();
+    const visit = stack.pop();
+    const { value, depth } = visit;
     if (typeof value === "string") {
+      if (depth > MAX_REFERENCE_DEPTH) continue;
+      const key = typeof visit.segment === "number" ? visit.parent?.segment : visit.segment;
+      if (!REFERENCE_KEYS.has(key)) continue;
+      const pointer = pointerOf(visit);
       if (!REFERENCE_POINTER.test(pointer)) continue;
       const odd = PLAIN_ASCII.test(value) ? void 0 : describeNonAscii(value);
       if (odd) {
@@ -15466,9 +15426,12 @@ function checkNames(file, data) {
         });
       }
     } else if (Array.isArray(value)) {
-      value.forEach((v, i) => stack.push([v, pointer + toPointer(i)]));
+      for (let i = 0; i < value.length; i++) {
+        stack.push({ value: value[i], parent: visit, segment: i, depth: depth + 1 });
+      }
     } else if (value !== null && typeof value === "object") {
       for (const [key, v] of Object.entries(value)) {
+        const child = { value: v, parent: visit, segment: key, depth: depth + 1 };
         const odd = PLAIN_ASCII.test(key) ? void 0 : describeNonAscii(key);
         if (odd && out.length <= LIMITS.maxDiagnosticsPerFile) {
           out.push({
@@ -15477,15 +15440,36 @@ function checkNames(file, data) {
             message: `the key '${printable(key)}' contains ${odd}`,
             hint: "Keys must be plain ASCII so that a reviewer sees what they get.",
             file,
-            pointer: pointer + toPointer(key),
+            pointer: pointerOf(child),
             on: "key"
           });
         }
-        stack.push([v, pointer + toPointer(key)]);
+        stack.push(child);
       }
     }
   }
   return out;
+}
+var MAX_REFERENCE_DEPTH = 5;
+var REFERENCE_KEYS = /* @__PURE__ */ new Set([
+  "name",
+  "owner",
+  "platform",
+  "environment",
+  "tier",
+  "target",
+  "principal",
+  "credentialRef",
+  "system",
+  "resource",
+  "template",
+  "actions",
+  "fields"
+]);
+function pointerOf(visit) {
+  const segments = [];
+  for (let v = visit; v?.parent; v = v.parent) segments.push(v.segment);
+  return toPointer(...segments.reverse());
 }
 var UNPRINTABLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Co}\p{Cn}\p{Cs}]/gu;
 function printable(s) {
@@ -19147,9 +19131,10 @@ function checkTree(file, doc, range) {
 }
 function checkData(file, data) {
   const out = [];
-  const stack = [[data, "", 0]];
+  const stack = [{ value: data, parent: void 0, segment: "", depth: 0 }];
   while (stack.length > 0 && out.length < MAX_FINDINGS) {
-    const [value, pointer, depth] = stack.pop();
+    const visit = stack.pop();
+    const { value, depth } = visit;
     if (typeof value === "number" && !Number.isFinite(value)) {
       out.push({
         ruleId: "non-finite-number",
@@ -19157,7 +19142,7 @@ function checkData(file, data) {
         message: `${String(value)} is not a finite number`,
         hint: "Write a plain number; .inf and .nan are refused.",
         file,
-        pointer
+        pointer: pointerOf(visit)
       });
     } else if (value !== null && typeof value === "object") {
       if (depth >= LIMITS.maxDepth) {
@@ -19167,12 +19152,14 @@ function checkData(file, data) {
           message: `collections are nested more than ${LIMITS.maxDepth} levels deep`,
           hint: NESTING_HINT,
           file,
-          pointer
+          pointer: pointerOf(visit)
         });
         continue;
       }
       if (Array.isArray(value)) {
-        value.forEach((v, i) => stack.push([v, pointer + toPointer(i), depth + 1]));
+        for (let i = 0; i < value.length; i++) {
+          stack.push({ value: value[i], parent: visit, segment: i, depth: depth + 1 });
+        }
       } else {
         for (const key of Object.keys(value)) {
           if (FORBIDDEN_KEYS.has(key)) {
@@ -19182,12 +19169,17 @@ function checkData(file, data) {
               message: `the key '${key}' is not allowed`,
               hint: FORBIDDEN_KEY_HINT,
               file,
-              pointer: pointer + toPointer(key),
+              pointer: pointerOf({ value: void 0, parent: visit, segment: key, depth: depth + 1 }),
               on: "key"
             });
             continue;
           }
-          stack.push([value[key], pointer + toPointer(key), depth + 1]);
+          stack.push({
+            value: value[key],
+            parent: visit,
+            segment: key,
+            depth: depth + 1
+          });
         }
       }
     }
@@ -19239,8 +19231,19 @@ function kindForPath(path) {
   if (path === CONFIG_FILE) return "Config";
   return KIND_BY_FOLDER.get(path.split("/")[0]);
 }
+var LoadCache = class {
+  byPath = /* @__PURE__ */ new Map();
+  get(path, text) {
+    return this.byPath.get(path)?.find((e) => e.text === text)?.result;
+  }
+  set(path, text, result) {
+    const entries = this.byPath.get(path);
+    if (entries) entries.push({ text, result });
+    else this.byPath.set(path, [{ text, result }]);
+  }
+};
 function createLoadCache() {
-  return /* @__PURE__ */ new Map();
+  return new LoadCache();
 }
 function loadPolicyFiles(files, options = {}) {
   const documents = [];
@@ -19256,11 +19259,10 @@ function loadPolicyFiles(files, options = {}) {
   for (const file of files) {
     const expected = kindForPath(file.path);
     if (!expected) continue;
-    const cacheKey = options.cache ? `${file.path}\0${file.text}` : "";
-    let result = options.cache?.get(cacheKey);
+    let result = options.cache?.get(file.path, file.text);
     if (!result) {
       result = loadOne(file, expected);
-      options.cache?.set(cacheKey, result);
+      options.cache?.set(file.path, file.text, result);
     }
     if (result.locate) locators.set(file.path, result.locate);
     for (const d of result.diagnostics) diagnostics.push(d);
@@ -19520,16 +19522,6 @@ function locateDiagnostics(diagnostics, textOf, known = /* @__PURE__ */ new Map(
   });
 }
 
-// src/validate.ts
-function validatePolicyFiles(read, options) {
-  const loaded = loadPolicyFiles(read.files);
-  const index = buildPolicyIndex(loaded.documents, loaded.brokenNames);
-  const raw = [...read.diagnostics, ...loaded.diagnostics, ...runLint(index, { now: options.now })];
-  const texts = new Map(read.files.map((f) => [f.path, f.text]));
-  const diagnostics = sortDiagnostics(locateDiagnostics(raw, (file) => texts.get(file), loaded.locators));
-  return { documents: loaded.documents, index, diagnostics, files: read.files };
-}
-
 export {
   printable,
   require_dist,
@@ -19537,6 +19529,5 @@ export {
   loadPolicyFiles,
   createLocator,
   createFastLocator,
-  locateDiagnostics,
-  validatePolicyFiles
+  locateDiagnostics
 };
