@@ -9,9 +9,8 @@
 import { resolve } from 'node:path';
 import type { Agreement } from '../revoke/agree.js';
 import type { KillReceipt } from '../revoke/kill.js';
-import { checkAgentName } from '../revoke/killed-state.js';
 import type { KillRecord } from '../revoke/ledger.js';
-import { KillRunError, MAX_KILL_REASON, describeReceipt, runKill } from '../revoke/run-kill.js';
+import { KillRunError, describeReceipt, runKill } from '../revoke/run-kill.js';
 import type { CliIo } from './io.js';
 import { CliError, whoRuns } from './io.js';
 
@@ -28,14 +27,9 @@ export interface KillFlags {
 }
 
 export async function killCommand(agent: string, flags: KillFlags, io: CliIo): Promise<number> {
-  try {
-    checkAgentName(agent);
-  } catch (error) {
-    throw new CliError((error as Error).message);
-  }
+  // The name and the reason's length are checked by runKill; only the flag's wording is ours.
   const reason = flags.reason?.trim() ?? '';
   if (reason === '') throw new CliError('--reason is required: say why the agent is being killed');
-  if (reason.length > MAX_KILL_REASON) throw new CliError(`--reason is over ${MAX_KILL_REASON} characters`);
   const timeoutMs = flags.timeout === undefined ? undefined : parseTimeout(flags.timeout);
   let run;
   try {

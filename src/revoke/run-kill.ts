@@ -13,7 +13,7 @@ import type { AuditTargetRecord } from '../audit/types.js';
 import { resolveCommit } from '../source/git.js';
 import { describeError } from '../sync/apply.js';
 import { ConfigReadError, readConfigOnly } from '../sync/config.js';
-import { DEFAULT_TARGETS } from '../sync/enforcement.js';
+import { configTargets } from '../sync/enforcement.js';
 import type { TargetSettings } from '../sync/types.js';
 import type { Agreement } from './agree.js';
 import { bringRepositoryToAgree, findAgentFile, killCommitMessage } from './agree.js';
@@ -96,9 +96,7 @@ export async function runKill(options: RunKillOptions): Promise<KillRun> {
     }
     throw error;
   }
-  const declared = config?.data.spec.targets as Record<string, TargetSettings> | undefined;
-  const all = declared && Object.keys(declared).length > 0 ? declared : { ...DEFAULT_TARGETS };
-  const targets = pickTargets(all, options.only);
+  const targets = pickTargets(configTargets(config), options.only);
   let auditPath: string;
   let ledgerPath: string;
   try {

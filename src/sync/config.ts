@@ -6,7 +6,7 @@ import { readPolicyFilesAt } from '../source/files.js';
 import { loadPolicyFiles } from '../source/load.js';
 import { locateDiagnostics } from '../source/positions.js';
 import type { ConfigDocument } from '../model/document.js';
-import { DEFAULT_TARGETS } from './enforcement.js';
+import { configTargets } from './enforcement.js';
 import type { TargetSettings } from './types.js';
 
 /** Raised when leash.yaml exists but cannot be used. */
@@ -16,10 +16,7 @@ export class ConfigReadError extends Error {
 
 /** The targets leash.yaml declares (the embedded default when it declares none or is absent). */
 export function readConfigTargets(dir: string): Record<string, TargetSettings> {
-  const config = readConfigOnly(dir);
-  const targets = config?.data.spec.targets;
-  if (!targets || Object.keys(targets).length === 0) return { ...DEFAULT_TARGETS };
-  return targets as Record<string, TargetSettings>;
+  return configTargets(readConfigOnly(dir));
 }
 
 /** leash.yaml alone, loaded with every loader check; undefined when the repository has none. */

@@ -6,6 +6,7 @@
 import type { EffectiveAgent, EffectiveModel, Permission } from '../compile/compile.js';
 import type { PolicyIndex } from '../compile/policy-index.js';
 import type { Diagnostic } from '../model/diagnostic.js';
+import type { ConfigDocument } from '../model/document.js';
 import type { Kind } from '../model/modes.js';
 import type {
   DesiredInput,
@@ -22,7 +23,12 @@ export const DEFAULT_TARGETS: Readonly<Record<string, TargetSettings>> = {
 
 /** The targets declared in leash.yaml, or the embedded default. */
 export function declaredTargets(index: PolicyIndex): Record<string, TargetSettings> {
-  const targets = index.config?.data.spec.targets;
+  return configTargets(index.config);
+}
+
+/** The targets a leash.yaml declares (the embedded default when it declares none or is absent). */
+export function configTargets(config: ConfigDocument | undefined): Record<string, TargetSettings> {
+  const targets = config?.data.spec.targets;
   if (!targets || Object.keys(targets).length === 0) return { ...DEFAULT_TARGETS };
   return targets as Record<string, TargetSettings>;
 }

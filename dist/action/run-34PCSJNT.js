@@ -29366,7 +29366,10 @@ var DEFAULT_TARGETS = {
   local: { type: "local", path: ".leash/state" }
 };
 function declaredTargets(index) {
-  const targets = index.config?.data.spec.targets;
+  return configTargets(index.config);
+}
+function configTargets(config) {
+  const targets = config?.data.spec.targets;
   if (!targets || Object.keys(targets).length === 0) return { ...DEFAULT_TARGETS };
   return targets;
 }
@@ -30009,9 +30012,7 @@ async function runKill(options) {
     }
     throw error2;
   }
-  const declared = config?.data.spec.targets;
-  const all = declared && Object.keys(declared).length > 0 ? declared : { ...DEFAULT_TARGETS };
-  const targets = pickTargets(all, options.only);
+  const targets = pickTargets(configTargets(config), options.only);
   let auditPath;
   let ledgerPath;
   try {
