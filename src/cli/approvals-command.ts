@@ -5,8 +5,7 @@ import { formatSignoffMarkdown, formatSignoffText } from '../approvals/format-si
 import { readReviewsFile, toSignoffContext } from '../approvals/reviews-file.js';
 import { diffRevisions, readConfigAt } from '../diff/revisions.js';
 import type { CliIo } from './io.js';
-import { CliError, EXIT } from './io.js';
-import { parseNow } from './validate-command.js';
+import { CliError, EXIT, parseNow } from './io.js';
 
 export interface ApprovalsFlags {
   base: string;

@@ -5,8 +5,7 @@ import { localAdapter } from '../sync/targets/local/index.js';
 import type { LocalStore } from '../sync/targets/local/index.js';
 import { ConfigReadError, readConfigTargets } from '../sync/config.js';
 import type { CliIo } from './io.js';
-import { CliError, EXIT } from './io.js';
-import { parseNow } from './validate-command.js';
+import { CliError, EXIT, parseNow } from './io.js';
 
 export interface AuthorizeFlags {
   agent: string;

@@ -4,8 +4,7 @@ import { locateModelSources } from '../compile/provenance.js';
 import { readPolicyDir } from '../source/files.js';
 import { validatePolicyFiles } from '../validate.js';
 import type { CliIo } from './io.js';
-import { EXIT } from './io.js';
-import { parseNow } from './validate-command.js';
+import { EXIT, parseNow } from './io.js';
 
 /**
  * `leash compile [dir]`: the effective model as JSON (schemas/effective-model.schema.json).

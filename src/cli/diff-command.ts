@@ -2,8 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { diffRevisions } from '../diff/revisions.js';
 import type { CliIo } from './io.js';
-import { EXIT } from './io.js';
-import { parseNow } from './validate-command.js';
+import { EXIT, parseNow } from './io.js';
 import { leashVersion } from './version.js';
 
 export interface DiffFlags {

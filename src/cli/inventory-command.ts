@@ -7,8 +7,7 @@ import type { InventoryFormat } from '../report/inventory.js';
 import { readPolicyDir } from '../source/files.js';
 import { validatePolicyFiles } from '../validate.js';
 import type { CliIo } from './io.js';
-import { EXIT } from './io.js';
-import { parseNow } from './validate-command.js';
+import { EXIT, parseNow } from './io.js';
 
 export interface InventoryFlags {
   format: InventoryFormat;

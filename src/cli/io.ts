@@ -36,3 +36,13 @@ export function whoRuns(io: Pick<CliIo, 'env'>): string {
   }
   return io.env.USER || io.env.LOGNAME || 'unknown';
 }
+
+/** Parses --now; the clock is read here, at the edge, and nowhere in the core. */
+export function parseNow(value: string | undefined): Date {
+  if (value === undefined) return new Date();
+  const d = new Date(value);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(d.getTime())) {
+    throw new CliError(`--now: '${value}' is not an ISO 8601 date or time`);
+  }
+  return d;
+}

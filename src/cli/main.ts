@@ -1,6 +1,6 @@
 import { Command, CommanderError, Option } from 'commander';
-import type { CliIo } from './io.js';
-import { CliError, EXIT } from './io.js';
+import type { CliError, CliIo } from './io.js';
+import { EXIT } from './io.js';
 import { leashVersion } from './version.js';
 import type { ApprovalsFlags } from './approvals-command.js';
 import type { DiffFlags } from './diff-command.js';
@@ -295,9 +295,11 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo()): 
       // --help and --version end here with code 0; usage errors were already printed.
       return error.exitCode === 0 ? EXIT.ok : EXIT.fatal;
     }
-    if (error instanceof CliError) {
+    // By name, not class: the commands that reach targets load from their own bundle, with their
+    // own copy of CliError (scripts/build-cli.mjs).
+    if (error instanceof Error && error.name === 'CliError') {
       io.stderr(`leash: ${error.message}\n`);
-      return error.exitCode;
+      return (error as CliError).exitCode;
     }
     if (error instanceof Error && (error.name === 'PolicyReadError' || error.name === 'GitError')) {
       io.stderr(`leash: ${error.message}\n`);

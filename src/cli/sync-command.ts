@@ -24,9 +24,8 @@ import {
 import type { AuditTarget } from '../sync/sync-and-record.js';
 import { recordSyncRun, resolveAuditTarget, syncAndRecord, syncExitCode } from '../sync/sync-and-record.js';
 import type { CliIo } from './io.js';
-import { CliError, EXIT, whoRuns } from './io.js';
+import { CliError, EXIT, parseNow, whoRuns } from './io.js';
 import { createProgress } from './progress.js';
-import { parseNow } from './validate-command.js';
 
 export interface PlanFlags {
   out?: string;

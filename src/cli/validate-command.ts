@@ -5,7 +5,7 @@ import { VALIDATE_FORMATTERS } from '../report/index.js';
 import type { RuleInfo, ValidateReport } from '../report/index.js';
 import type * as CacheModule from '../cache/validate-cache.js';
 import type { CliIo } from './io.js';
-import { CliError, EXIT } from './io.js';
+import { CliError, EXIT, parseNow } from './io.js';
 import type { ValidateFlags } from './main.js';
 import { leashVersion } from './version.js';
 
@@ -80,16 +80,6 @@ async function validateWithCache(root: string, now: Date, flags: ValidateFlags, 
 
 export function exitCodeFor(diagnostics: readonly Diagnostic[], failOn: Severity): number {
   return diagnostics.some((d) => FAIL_RANK[d.severity] <= FAIL_RANK[failOn]) ? EXIT.problems : EXIT.ok;
-}
-
-/** Parses --now; the clock is read here, at the edge, and nowhere in the core. */
-export function parseNow(value: string | undefined): Date {
-  if (value === undefined) return new Date();
-  const d = new Date(value);
-  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(d.getTime())) {
-    throw new CliError(`--now: '${value}' is not an ISO 8601 date or time`);
-  }
-  return d;
 }
 
 /** Rewrites repository-relative paths to paths relative to where the user stands. */

@@ -135,8 +135,6 @@ async function diffIn(
   // Awaited later: a failure before then must not count as unhandled.
   headCount?.catch(() => undefined);
   open();
-  const sides = loadDiffCore();
-  sides.catch(() => undefined);
   const headOnDisk = head === undefined ? readPolicyDir(dir, { folders: SHARED_FOLDERS }) : undefined;
   const headAgentsOnDisk = head === undefined ? countWorkTreeAgents(dir) : undefined;
   let changed: ChangedPath[];
@@ -157,6 +155,11 @@ async function diffIn(
       readTreeEntries(blobs, entriesOf(changedAgents, 'head')),
     );
   }
+  // Everything is asked for: git answers while the parsers load (in the CLI synchronously, from
+  // a code cache; earlier, they would hold up the listings on their way to git cat-file).
+  blobs.endInput();
+  const sides = loadDiffCore();
+  sides.catch(() => undefined);
   const [baseShared, baseChanged, headSharedRead, headChangedRead] = await finishReads(blobs, reads);
   const headShared = headOnDisk ?? headSharedRead!;
   const headChanged = head === undefined ? readPolicyFilesAt(dir, changedOnDisk) : headChangedRead!;

@@ -368,11 +368,19 @@ export class BlobReader {
     this.unsent = [];
   }
 
+  /**
+   * Sends the rest and tells git nothing more will be asked, so it answers now (with --buffer it
+   * holds its answers until then) while the caller does other work. end() does this itself.
+   */
+  endInput(): void {
+    this.flush();
+    this.child?.stdin!.end();
+  }
+
   /** Sends the rest, waits for git, and hands every answer to whoever asked. */
   async end(): Promise<void> {
-    this.flush();
+    this.endInput();
     if (!this.child) return;
-    this.child.stdin!.end();
     await this.closed;
     if (this.failure) throw this.failure;
     if (this.places.length !== this.queue.length || this.bodyLeft > 0) {

@@ -26958,11 +26958,18 @@ var BlobReader = class {
     this.start().stdin.write(this.unsent.join("\n") + "\n");
     this.unsent = [];
   }
+  /**
+   * Sends the rest and tells git nothing more will be asked, so it answers now (with --buffer it
+   * holds its answers until then) while the caller does other work. end() does this itself.
+   */
+  endInput() {
+    this.flush();
+    this.child?.stdin.end();
+  }
   /** Sends the rest, waits for git, and hands every answer to whoever asked. */
   async end() {
-    this.flush();
+    this.endInput();
     if (!this.child) return;
-    this.child.stdin.end();
     await this.closed;
     if (this.failure) throw this.failure;
     if (this.places.length !== this.queue.length || this.bodyLeft > 0) {
@@ -27478,8 +27485,6 @@ async function diffIn(repo, open4, dir, options) {
   const headCount = head === void 0 ? void 0 : countPolicyFiles(top, head, "agents", { prefix });
   headCount?.catch(() => void 0);
   open4();
-  const sides = loadDiffCore();
-  sides.catch(() => void 0);
   const headOnDisk = head === void 0 ? readPolicyDir(dir, { folders: SHARED_FOLDERS }) : void 0;
   const headAgentsOnDisk = head === void 0 ? countWorkTreeAgents(dir) : void 0;
   let changed;
@@ -27498,6 +27503,9 @@ async function diffIn(repo, open4, dir, options) {
       readTreeEntries(blobs, entriesOf(changedAgents, "head"))
     );
   }
+  blobs.endInput();
+  const sides = loadDiffCore();
+  sides.catch(() => void 0);
   const [baseShared, baseChanged, headSharedRead, headChangedRead] = await finishReads(blobs, reads);
   const headShared = headOnDisk ?? headSharedRead;
   const headChanged = head === void 0 ? readPolicyFilesAt(dir, changedOnDisk) : headChangedRead;
