@@ -322,8 +322,17 @@ export interface ValidateFlags {
 }
 
 function processIo(): CliIo {
+  // A reader that stops early (`leash rules | head`) closes the pipe: the rest of the output has
+  // nowhere to go, which is no reason to die with a stack trace.
+  let closed = false;
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    closed = true;
+  });
   return {
-    stdout: (t) => void process.stdout.write(t),
+    stdout: (t) => {
+      if (!closed) process.stdout.write(t);
+    },
     stderr: (t) => void process.stderr.write(t),
     cwd: process.cwd(),
     env: process.env,

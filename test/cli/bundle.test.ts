@@ -5,7 +5,7 @@
  * errors must reach the user as errors, and the caches the build made must be the ones this
  * Node takes. Run against the example policies/ in a git repository.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
@@ -144,6 +144,16 @@ describe('the built leash command', () => {
     const run = leashIn(plain, 'validate', '.', '--now', 'someday');
     expect(run.code).toBe(2);
     expect(run.stderr).toBe("leash: --now: 'someday' is not an ISO 8601 date or time\n");
+  });
+
+  it('stops quietly when its reader closes the pipe early (leash rules | head)', async () => {
+    const child = spawn(process.execPath, [BIN, 'rules'], { cwd: plain, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+    const code = await new Promise((resolve) => child.on('close', resolve));
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
   });
 
   it('ships code caches this Node takes', () => {
