@@ -295,8 +295,8 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo()): 
       // --help and --version end here with code 0; usage errors were already printed.
       return error.exitCode === 0 ? EXIT.ok : EXIT.fatal;
     }
-    // By name, not class: the commands that reach targets load from their own bundle, with their
-    // own copy of CliError (scripts/build-cli.mjs).
+    // By name, not class: in the built CLI every command but diff loads from its own chunk, with
+    // its own copy of CliError (scripts/build-cli.mjs).
     if (error instanceof Error && error.name === 'CliError') {
       io.stderr(`leash: ${error.message}\n`);
       return (error as CliError).exitCode;
